@@ -1,0 +1,27 @@
+package dev.bff.common.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole, validated configuration of one BFF.
+ *
+ * @param source    where it was read from (a file path or a classpath resource)
+ * @param server    listeners and their limits
+ * @param upstreams named upstream services, in file order
+ * @param routes    pass-through routes, in file order
+ * @param endpoints settings of endpoints written in Java, by name
+ */
+public record BffConfig(
+    String source,
+    ServerConfig server,
+    Map<String, UpstreamConfig> upstreams,
+    List<RouteConfig> routes,
+    Map<String, EndpointConfig> endpoints) {
+
+  /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
+  public EndpointConfig endpoint(String name) {
+    EndpointConfig e = endpoints.get(name);
+    return e != null ? e : EndpointConfig.defaults(name);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.bff.common.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pass-through route: requests matching path, methods, host and headers go to one upstream (or,
+ * by weight, to a canary upstream).
+ *
+ * @param id              a stable name for logs and metrics (defaults to {@code route-N})
+ * @param path            an exact path, a path with {@code :param} segments, or a prefix ending in {@code /**}
+ * @param methods         allowed methods; empty means any
+ * @param host            required Host (without port), {@code *.example.com} for a suffix; null for any
+ * @param headers         required request header values (exact match; {@code "*"} means present)
+ * @param upstream        the upstream to forward to
+ * @param stripPrefix     a literal path prefix removed before forwarding, or null
+ * @param rewrite         a path template like {@code /v2/items/{id}/{**}} used instead of the path, or null
+ * @param preserveHost    send the client's Host upstream instead of the upstream's own authority
+ * @param requestHeaders  changes to headers sent upstream
+ * @param responseHeaders changes to headers sent back to the client
+ * @param canary          weighted share of traffic sent to another upstream, or null
+ * @param timeout         response timeout for this route, overriding the upstream's; null to inherit
+ */
+public record RouteConfig(
+    String id,
+    String path,
+    Set<String> methods,
+    String host,
+    Map<String, String> headers,
+    String upstream,
+    String stripPrefix,
+    String rewrite,
+    boolean preserveHost,
+    HeaderOps requestHeaders,
+    HeaderOps responseHeaders,
+    Canary canary,
+    Duration timeout) {
+
+  /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
+  public record Canary(String upstream, double weight) {}
+
+  private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
+
+  static RouteConfig read(int index, ConfigNode n) {
+    n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
+        "preserve-host", "request-headers", "response-headers", "canary", "timeout"));
+    String path = n.requiredString("path");
+    if (path != null) {
+      String err = PathSyntax.check(path);
+      if (err != null) {
+        n.problem("path", err);
+      }
+    }
+    Set<String> methods = new LinkedHashSet<>();
+    for (ConfigNode m : n.list("methods")) {
+      String t = m.text();
+      if (t != null) {
+        String up = t.trim().toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(up)) {
+          m.problem(null, "unknown HTTP method '" + t + "'");
+        } else {
+          methods.add(up);
+        }
+      }
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    n.entries("headers").forEach((k, v) -> {
+      if (!HeaderNames.isToken(k)) {
+        n.problem("headers." + k, "is not a valid header name");
+      } else if (v.text() != null) {
+        headers.put(k, v.text());
+      }
+    });
+    String strip = n.string("strip-prefix", null);
+    String rewrite = n.string("rewrite", null);
+    if (strip != null && rewrite != null) {
+      n.problem("rewrite", "cannot be combined with strip-prefix");
+    }
+    if (strip != null && (!strip.startsWith("/") || strip.endsWith("/") || strip.length() < 2)) {
+      n.problem("strip-prefix", "must start with '/' and not end with '/', e.g. /api");
+    } else if (strip != null && path != null && !path.startsWith(strip)) {
+      n.problem("strip-prefix", "'" + strip + "' is not a prefix of the route path '" + path + "'");
+    }
+    if (rewrite != null) {
+      String err = PathSyntax.checkTemplate(rewrite, path);
+      if (err != null) {
+        n.problem("rewrite", err);
+      }
+    }
+    Canary canary = null;
+    ConfigNode c = n.child("canary");
+    if (c.present()) {
+      c.allowOnly(Set.of("upstream", "weight"));
+      canary = new Canary(c.requiredString("upstream"), c.number("weight", 0, 0, 100));
+    }
+    String host = n.string("host", null);
+    return new RouteConfig(n.string("id", "route-" + index), path, Set.copyOf(methods),
+        host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
+        strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
+        HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null));
+  }
+}

@@ -1,0 +1,104 @@
+package dev.bff.common.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The client-facing listener and the admin listener.
+ *
+ * @param host           address the gateway listens on
+ * @param port           gateway port ({@code 0} picks a free one)
+ * @param adminHost      address of the admin listener (health, later metrics)
+ * @param adminPort      admin port ({@code 0} picks a free one)
+ * @param instances      event-loop verticles; {@code 0} means one per core
+ * @param tls            TLS settings, or null for plain HTTP (h2c with prior knowledge still works)
+ * @param limits         request line, header and body size limits
+ * @param idleTimeout    client connections idle this long are closed
+ * @param drainTimeout   on shutdown, in-flight requests get this long to finish
+ * @param trustedProxies peers whose X-Forwarded-* headers are believed
+ * @param compression    response compression settings
+ * @param accessLog      whether one JSON line is logged per request
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    String adminHost,
+    int adminPort,
+    int instances,
+    TlsConfig tls,
+    Limits limits,
+    Duration idleTimeout,
+    Duration drainTimeout,
+    List<Cidr> trustedProxies,
+    CompressionConfig compression,
+    boolean accessLog) {
+
+  /** Size limits applied to every request. */
+  public record Limits(int maxRequestLine, int maxHeaderSize, long maxBodySize) {
+    /** 8 KiB request line, 16 KiB of headers, 10 MiB body: nginx-like defaults. */
+    public static final Limits DEFAULT = new Limits(8192, 16384, 10L * 1024 * 1024);
+  }
+
+  /**
+   * Response compression.
+   *
+   * @param enabled gzip/deflate when the client accepts it
+   * @param level   1 (fast) to 9 (small)
+   * @param minSize bodies smaller than this are sent as they are
+   * @param types   compressible content types (prefix match, e.g. {@code text/})
+   */
+  public record CompressionConfig(boolean enabled, int level, int minSize, List<String> types) {
+    /** The default list of compressible content types. */
+    public static final List<String> DEFAULT_TYPES = List.of("text/", "application/json", "application/problem+json",
+        "application/javascript", "application/xml", "application/xhtml+xml", "image/svg+xml", "application/x-ndjson");
+  }
+
+  static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
+    n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
+        "drain-timeout", "trusted-proxies", "compression", "access-log"));
+    ConfigNode l = n.child("limits");
+    l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
+    Limits limits = new Limits(
+        (int) Math.min(Integer.MAX_VALUE, l.size("max-request-line", Limits.DEFAULT.maxRequestLine())),
+        (int) Math.min(Integer.MAX_VALUE, l.size("max-header-size", Limits.DEFAULT.maxHeaderSize())),
+        l.size("max-body-size", Limits.DEFAULT.maxBodySize()));
+    if (limits.maxRequestLine() < 256) {
+      l.problem("max-request-line", "must be at least 256 bytes");
+    }
+    if (limits.maxHeaderSize() < 1024) {
+      l.problem("max-header-size", "must be at least 1KB");
+    }
+    ConfigNode c = n.child("compression");
+    c.allowOnly(Set.of("enabled", "level", "min-size", "types"));
+    List<String> types = c.strings("types");
+    CompressionConfig compression = new CompressionConfig(c.bool("enabled", true), c.integer("level", 6, 1, 9),
+        (int) c.size("min-size", 1024), types.isEmpty() ? CompressionConfig.DEFAULT_TYPES : types);
+    List<Cidr> trusted = new ArrayList<>();
+    List<ConfigNode> tp = n.list("trusted-proxies");
+    for (ConfigNode t : tp) {
+      String text = t.text();
+      if (text != null) {
+        try {
+          trusted.add(Cidr.parse(text));
+        } catch (IllegalArgumentException e) {
+          t.problem(null, e.getMessage());
+        }
+      }
+    }
+    return new ServerConfig(
+        n.string("host", "0.0.0.0"),
+        n.integer("port", defaultPort, 0, 65535),
+        n.string("admin-host", "0.0.0.0"),
+        n.integer("admin-port", defaultAdminPort, 0, 65535),
+        n.integer("instances", 0, 0, 256),
+        TlsConfig.read(n.child("tls")),
+        limits,
+        n.duration("idle-timeout", Duration.ofSeconds(60)),
+        n.duration("drain-timeout", Duration.ofSeconds(20)),
+        List.copyOf(trusted),
+        compression,
+        n.bool("access-log", true));
+  }
+}

@@ -1,0 +1,285 @@
+package dev.bff.common.proxy;
+
+import dev.bff.common.routing.Category;
+import dev.bff.common.routing.Exchange;
+import dev.bff.common.upstream.Failures;
+import dev.bff.common.upstream.Instance;
+import dev.bff.common.upstream.Methods;
+import dev.bff.common.upstream.UpstreamClient;
+import dev.bff.common.upstream.UpstreamGroup;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
+import java.util.Map;
+
+/**
+ * One proxied request: picks an instance, streams the request body up and the response body down
+ * with back-pressure, and turns failures into problems. Idempotent requests without a body are
+ * retried on another instance (or a fresh connection) when the connection failed before any
+ * response, within the upstream's retry budget.
+ */
+final class ProxyCall {
+  private final Exchange ex;
+  private final HttpServerRequest req;
+  private final HttpServerResponse resp;
+  private final UpstreamClient client;
+  private final UpstreamGroup group;
+  private final String uri;
+  private final ProxyTarget.ProxySettings settings;
+  private final MultiMap headers;
+  private final boolean hasBody;
+  private final long maxBody;
+  private final HostAndPort clientAuthority;
+  private Instance instance;
+  private HttpClientRequest creq;
+  private int tries;
+  private long received;
+  private boolean released = true;
+  private boolean done;
+
+  ProxyCall(Exchange ex, UpstreamClient client, String uri, Forwarding forwarding, ProxyTarget.ProxySettings settings) {
+    this.ex = ex;
+    this.req = ex.request();
+    this.resp = ex.response();
+    this.client = client;
+    this.group = client.group();
+    this.uri = uri;
+    this.settings = settings;
+    this.hasBody = Bodies.hasBody(req);
+    this.maxBody = settings.server().limits().maxBodySize();
+    this.clientAuthority = req.authority();
+    this.headers = forwarding.upstreamHeaders(req, ex.requestId());
+    HeaderEdits.apply(settings.requestOps(), headers);
+  }
+
+  void start() {
+    ex.upstream(group.name());
+    if (hasBody) {
+      req.pause();
+    }
+    ex.onClientClose(v -> clientGone());
+    group.retryBudget().onRequest();
+    attempt(null);
+  }
+
+  private void attempt(Instance avoid) {
+    Instance inst = group.pick(avoid);
+    if (inst == null) {
+      finish(Category.UNAVAILABLE);
+      return;
+    }
+    instance = inst;
+    released = false;
+    inst.inFlightIncrement();
+    RequestOptions o = new RequestOptions()
+        .setServer(inst.address())
+        .setMethod(req.method())
+        .setURI(uri)
+        .setHeaders(headers)
+        .setSsl(inst.ssl());
+    if (settings.preserveHost() && clientAuthority != null) {
+      HostAndPort a = clientAuthority;
+      o.setHost(a.host()).setPort(a.port() > 0 ? a.port() : inst.port());
+    } else {
+      o.setHost(inst.host()).setPort(inst.port());
+    }
+    client.client().request(o).onComplete(this::connected);
+  }
+
+  private void connected(AsyncResult<HttpClientRequest> ar) {
+    if (ar.failed()) {
+      failed(ar.cause());
+      return;
+    }
+    creq = ar.result();
+    if (done) {
+      creq.reset();
+      release();
+      return;
+    }
+    creq.response().onComplete(this::responded);
+    if (!hasBody) {
+      creq.idleTimeout(settings.responseTimeoutMs());
+      creq.end();
+      return;
+    }
+    if (headers.get(HttpHeaders.CONTENT_LENGTH) == null) {
+      creq.setChunked(true);
+    }
+    req.handler(this::uploadChunk);
+    req.endHandler(v -> {
+      if (!done) {
+        creq.idleTimeout(settings.responseTimeoutMs());
+        creq.end();
+      }
+    });
+    req.exceptionHandler(t -> abortUpstream());
+    req.resume();
+  }
+
+  private void uploadChunk(Buffer b) {
+    received += b.length();
+    if (received > maxBody) {
+      abortUpstream();
+      resp.putHeader(HttpHeaders.CONNECTION, "close");
+      closeClientAfter(ex.fail(Category.BODY_TOO_LARGE, "request body exceeds " + maxBody + " bytes"));
+      return;
+    }
+    creq.write(b);
+    if (creq.writeQueueFull()) {
+      req.pause();
+      creq.drainHandler(v -> req.resume());
+    }
+  }
+
+  private void responded(AsyncResult<HttpClientResponse> ar) {
+    if (ar.failed()) {
+      failed(ar.cause());
+      return;
+    }
+    HttpClientResponse cresp = ar.result();
+    int status = cresp.statusCode();
+    if (status >= 500) {
+      group.onFailure(instance);
+      if (!hasBody && status != 501 && group.config().retry().onStatus().contains(status) && mayRetry()) {
+        release();
+        cresp.body().onComplete(x -> attempt(instance));
+        return;
+      }
+    } else {
+      group.onSuccess(instance);
+    }
+    if (done) {
+      creq.reset();
+      release();
+      return;
+    }
+    resp.setStatusCode(status);
+    String message = cresp.statusMessage();
+    if (message != null && !message.isEmpty()) {
+      resp.setStatusMessage(message);
+    }
+    copyResponseHeaders(cresp);
+    cresp.handler(this::downloadChunk);
+    cresp.exceptionHandler(t -> {
+      // the upstream failed mid-body: cut the client response so it is never taken as complete
+      group.onFailure(instance);
+      release();
+      done = true;
+      ex.fail(Failures.classify(t), Failures.describe(Failures.classify(t), group.name()));
+    });
+    cresp.endHandler(v -> {
+      release();
+      done = true;
+      MultiMap trailers = cresp.trailers();
+      if (trailers != null && !trailers.isEmpty()) {
+        resp.trailers().addAll(trailers);
+      }
+      resp.end();
+    });
+  }
+
+  private void downloadChunk(Buffer b) {
+    resp.write(b);
+    if (resp.writeQueueFull()) {
+      HttpClientResponse cresp = creq.response().result();
+      cresp.pause();
+      resp.drainHandler(v -> cresp.resume());
+    }
+  }
+
+  private void copyResponseHeaders(HttpClientResponse cresp) {
+    MultiMap out = resp.headers();
+    MultiMap in = cresp.headers();
+    for (Map.Entry<String, String> e : in) {
+      String name = e.getKey();
+      if (!HopByHop.is(name) && !name.equalsIgnoreCase("x-request-id")) {
+        out.add(name, e.getValue());
+      }
+    }
+    if (in.contains(HttpHeaders.CONNECTION)) {
+      HopByHop.removeConnectionTokens(in);
+      for (String v : in.getAll(HttpHeaders.CONNECTION)) {
+        for (String t : v.split(",")) {
+          out.remove(t.trim());
+        }
+      }
+    }
+    String via = out.get("via");
+    String me = Forwarding.viaEntry(cresp.version());
+    out.set("via", via == null ? me : via + ", " + me);
+    HeaderEdits.apply(settings.responseOps(), out);
+    Compression.decide(settings.server().compression(), req, out);
+    if (!out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
+      if (req.version() == HttpVersion.HTTP_1_0) {
+        resp.putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      resp.setChunked(true);
+    }
+  }
+
+  private void failed(Throwable t) {
+    Category c = Failures.classify(t);
+    if (instance != null) {
+      group.onFailure(instance);
+    }
+    release();
+    if (!done && !hasBody && Failures.retryable(c) && mayRetry()) {
+      attempt(instance);
+      return;
+    }
+    finish(c);
+  }
+
+  private boolean mayRetry() {
+    return Methods.idempotent(req.method()) && tries++ < group.config().retry().attempts()
+        && group.retryBudget().tryRetry();
+  }
+
+  private void finish(Category c) {
+    if (done) {
+      return;
+    }
+    done = true;
+    io.vertx.core.Future<Void> sent = ex.fail(c, Failures.describe(c, group.name()));
+    if (hasBody && !req.isEnded()) { // the unread body makes the connection unusable
+      closeClientAfter(sent);
+    }
+  }
+
+  private void clientGone() {
+    if (!done) {
+      done = true;
+      abortUpstream();
+    }
+  }
+
+  private void abortUpstream() {
+    done = true;
+    if (creq != null) {
+      creq.reset();
+    }
+    release();
+  }
+
+  private void closeClientAfter(io.vertx.core.Future<Void> sent) {
+    if (req.version() != HttpVersion.HTTP_2) {
+      sent.onComplete(v -> req.connection().close());
+    }
+  }
+
+  private void release() {
+    if (!released) {
+      released = true;
+      instance.inFlightDecrement();
+    }
+  }
+}

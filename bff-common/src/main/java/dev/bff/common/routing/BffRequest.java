@@ -1,0 +1,84 @@
+package dev.bff.common.routing;
+
+import dev.bff.common.upstream.UpstreamCalls;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/**
+ * A request as a Java endpoint sees it: method, path parameters, query, headers, the whole body,
+ * the request id, and calls to the BFF's upstreams.
+ */
+public final class BffRequest {
+  private final Exchange exchange;
+  private final Buffer body;
+  private final Function<String, UpstreamCalls> upstreams;
+  private MultiMap query;
+
+  BffRequest(Exchange exchange, Buffer body, Function<String, UpstreamCalls> upstreams) {
+    this.exchange = exchange;
+    this.body = body;
+    this.upstreams = upstreams;
+  }
+
+  /** The HTTP method. */
+  public HttpMethod method() {
+    return exchange.request().method();
+  }
+
+  /** The raw path. */
+  public String path() {
+    return exchange.path();
+  }
+
+  /** A path parameter, percent-decoded, or null. */
+  public String param(String name) {
+    String raw = exchange.match() == null ? null : exchange.match().param(name);
+    return raw == null ? null : URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  /** A query parameter (first value), decoded, or null. */
+  public String query(String name) {
+    if (query == null) {
+      query = exchange.request().params();
+    }
+    return query.get(name);
+  }
+
+  /** A request header (first value), or null. */
+  public String header(String name) {
+    return exchange.request().getHeader(name);
+  }
+
+  /** All request headers. */
+  public MultiMap headers() {
+    return exchange.request().headers();
+  }
+
+  /** The whole request body (empty when none). */
+  public Buffer body() {
+    return body;
+  }
+
+  /** The request id, propagated to upstream calls. */
+  public String requestId() {
+    return exchange.requestId();
+  }
+
+  /**
+   * Calls to the named upstream from this event loop's pool.
+   *
+   * @throws IllegalArgumentException when the BFF has no such upstream (a bug caught at start-up
+   *     by the configuration cross-check in normal use)
+   */
+  public UpstreamCalls upstream(String name) {
+    UpstreamCalls u = upstreams.apply(name);
+    if (u == null) {
+      throw new IllegalArgumentException("no upstream named '" + name + "'");
+    }
+    return u.withRequestId(exchange.requestId());
+  }
+}

@@ -1,0 +1,63 @@
+package dev.bff.common.routing;
+
+/**
+ * Outcome categories of gateway-made answers and upstream failures. One enum drives the HTTP
+ * status, the problem type, the log field and (later) the metric tag.
+ */
+public enum Category {
+  /** The request is malformed. */
+  BAD_REQUEST(400, "bad-request", "Bad request"),
+  /** No route matches the path. */
+  NO_ROUTE(404, "no-route", "No route"),
+  /** The upstream said the resource does not exist. */
+  NOT_FOUND(404, "not-found", "Not found"),
+  /** A route matches the path but not the method. */
+  METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
+  /** The body is larger than allowed. */
+  BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+  /** The request line (URI) is longer than allowed. */
+  URI_TOO_LONG(414, "uri-too-long", "URI too long"),
+  /** The headers are larger than allowed. */
+  HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large"),
+  /** The upstream could not be connected to (refused, unknown host). */
+  UNREACHABLE(502, "upstream-unreachable", "Upstream unreachable"),
+  /** The upstream closed or reset the connection before answering in full. */
+  RESET(502, "upstream-reset", "Upstream connection reset"),
+  /** The upstream answered with something that is not valid HTTP, or failed otherwise. */
+  ERROR(502, "upstream-error", "Upstream error"),
+  /** No healthy instance of the upstream is available (all ejected or failing health checks). */
+  UNAVAILABLE(503, "upstream-unavailable", "No healthy upstream instance"),
+  /** The gateway is shutting down and accepts no new work. */
+  SHUTTING_DOWN(503, "shutting-down", "Shutting down"),
+  /** The upstream did not answer in time (connect, response or idle timeout). */
+  TIMEOUT(504, "upstream-timeout", "Upstream timeout"),
+  /** A Java endpoint ran past its deadline. */
+  DEADLINE(504, "deadline-exceeded", "Deadline exceeded"),
+  /** A bug in the gateway or an endpoint; details are logged, never sent. */
+  INTERNAL(500, "internal", "Internal error");
+
+  private final int status;
+  private final String slug;
+  private final String title;
+
+  Category(int status, String slug, String title) {
+    this.status = status;
+    this.slug = slug;
+    this.title = title;
+  }
+
+  /** The HTTP status sent to the client. */
+  public int status() {
+    return status;
+  }
+
+  /** A short lower-case name used in problem types, logs and metrics. */
+  public String slug() {
+    return slug;
+  }
+
+  /** The problem title. */
+  public String title() {
+    return title;
+  }
+}

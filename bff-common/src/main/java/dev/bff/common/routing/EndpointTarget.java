@@ -1,0 +1,108 @@
+package dev.bff.common.routing;
+
+import dev.bff.common.config.EndpointConfig;
+import dev.bff.common.upstream.UpstreamCalls;
+import dev.bff.common.upstream.UpstreamException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Java endpoint: reads the (bounded) body, calls the handler under the endpoint's deadline,
+ * and writes its {@link Reply}; failures become problems: an {@link UpstreamException} its
+ * category, a deadline 504, anything else 500 (logged, never sent).
+ */
+public final class EndpointTarget implements Target {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointTarget.class);
+
+  private final String name;
+  private final EndpointHandler handler;
+  private final EndpointConfig config;
+  private final Function<String, UpstreamCalls> upstreams;
+  private final long maxBody;
+
+  /** Compiles an endpoint for one event loop. */
+  public EndpointTarget(String name, EndpointHandler handler, EndpointConfig config,
+      Function<String, UpstreamCalls> upstreams, long maxBody) {
+    this.name = name;
+    this.handler = handler;
+    this.config = config;
+    this.upstreams = upstreams;
+    this.maxBody = maxBody;
+  }
+
+  @Override
+  public void serve(Exchange ex) {
+    if (ex.request().isEnded()) {
+      run(ex, Buffer.buffer());
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    ex.request().handler(b -> {
+      if (body.length() + b.length() > maxBody) {
+        ex.request().handler(null);
+        ex.response().putHeader(HttpHeaders.CONNECTION, "close");
+        ex.fail(Category.BODY_TOO_LARGE, "request body exceeds " + maxBody + " bytes");
+        return;
+      }
+      body.appendBuffer(b);
+    });
+    ex.request().endHandler(v -> {
+      if (!ex.response().ended()) {
+        run(ex, body);
+      }
+    });
+  }
+
+  private void run(Exchange ex, Buffer body) {
+    Future<Reply> f;
+    try {
+      f = handler.handle(new BffRequest(ex, body, upstreams));
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.timeout(config.deadline().toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (ar.succeeded()) {
+        write(ex, ar.result());
+      } else {
+        fail(ex, ar.cause());
+      }
+    });
+  }
+
+  private void fail(Exchange ex, Throwable t) {
+    if (t instanceof UpstreamException u) {
+      ex.upstream(u.upstream());
+      ex.fail(u.category(), u.getMessage());
+    } else if (t instanceof TimeoutException) {
+      ex.fail(Category.DEADLINE, "endpoint '" + name + "' did not finish within " + config.deadline().toMillis() + "ms");
+    } else {
+      LOG.error("endpoint {} failed (request {})", name, ex.requestId(), t);
+      ex.fail(Category.INTERNAL, "endpoint '" + name + "' failed; see the gateway log for request " + ex.requestId());
+    }
+  }
+
+  private static void write(Exchange ex, Reply reply) {
+    HttpServerResponse resp = ex.response();
+    if (resp.ended() || resp.closed()) {
+      return;
+    }
+    resp.setStatusCode(reply.status());
+    for (Map.Entry<String, String> e : reply.headers()) {
+      resp.headers().add(e.getKey(), e.getValue());
+    }
+    resp.end(reply.body());
+  }
+
+  @Override
+  public String describe() {
+    return "endpoint " + name + " deadline=" + config.deadline().toMillis() + "ms";
+  }
+}

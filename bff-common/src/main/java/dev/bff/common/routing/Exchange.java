@@ -1,0 +1,135 @@
+package dev.bff.common.routing;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One client request in flight: the request and response, its id, the route it matched, and what
+ * the access log reports when it completes.
+ */
+public final class Exchange {
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final String requestId;
+  private final String path;
+  private final long startNanos;
+  private Route route;
+  private PathMatch match;
+  private Set<HttpMethod> allowed = Set.of();
+  private String upstream;
+  private Category category;
+  private boolean completed;
+  private io.vertx.core.Handler<Void> clientCloseListener;
+
+  /** Starts an exchange; {@code onComplete} runs once when the response ends or the connection closes. */
+  public Exchange(HttpServerRequest request, String requestId, String path, Consumer<Exchange> onComplete) {
+    this.request = request;
+    this.response = request.response();
+    this.requestId = requestId;
+    this.path = path;
+    this.startNanos = System.nanoTime();
+    if (onComplete != null) {
+      response.endHandler(v -> complete(onComplete));
+    }
+    response.closeHandler(v -> {
+      if (clientCloseListener != null) {
+        clientCloseListener.handle(null);
+      }
+      if (onComplete != null) {
+        complete(onComplete);
+      }
+    });
+  }
+
+  /** Runs {@code listener} if the client connection closes before the response ends. */
+  public void onClientClose(io.vertx.core.Handler<Void> listener) {
+    this.clientCloseListener = listener;
+  }
+
+  private void complete(Consumer<Exchange> onComplete) {
+    if (!completed) {
+      completed = true;
+      onComplete.accept(this);
+    }
+  }
+
+  /** The client request. */
+  public HttpServerRequest request() {
+    return request;
+  }
+
+  /** The client response. */
+  public HttpServerResponse response() {
+    return response;
+  }
+
+  /** The request id (from {@code X-Request-Id} or generated). */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** The raw request path. */
+  public String path() {
+    return path;
+  }
+
+  /** {@link System#nanoTime()} when the request arrived. */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** The matched route, or null. */
+  public Route route() {
+    return route;
+  }
+
+  /** What the route's path pattern captured, or null. */
+  public PathMatch match() {
+    return match;
+  }
+
+  void match(Route r, PathMatch m) {
+    this.route = r;
+    this.match = m;
+  }
+
+  /** Methods the path allows when the method did not match (for 405). */
+  public Set<HttpMethod> allowedMethods() {
+    return allowed;
+  }
+
+  void allowedMethods(Set<HttpMethod> m) {
+    this.allowed = m;
+  }
+
+  /** The upstream that served the request, or null. */
+  public String upstream() {
+    return upstream;
+  }
+
+  /** Records which upstream serves the request. */
+  public void upstream(String name) {
+    this.upstream = name;
+  }
+
+  /** The category of a gateway-made error, or null when the upstream (or endpoint) answered. */
+  public Category category() {
+    return category;
+  }
+
+  /** Whether the client connection closed before the response ended. */
+  public boolean aborted() {
+    return !response.ended();
+  }
+
+  /** Answers with a problem+json of the given category (or cuts the response if it has begun). */
+  public io.vertx.core.Future<Void> fail(Category c, String detail) {
+    if (category == null) {
+      category = c;
+    }
+    return Problem.send(response, c, detail, path, requestId);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.bff.common.server;
+
+import dev.bff.common.routing.Category;
+import dev.bff.common.routing.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/**
+ * The admin listener, separate from client traffic: {@code /health/live} (the process runs) and
+ * {@code /health/ready} (routes are up and the BFF is not draining).
+ */
+final class AdminServer {
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private HttpServer server;
+
+  AdminServer(Vertx vertx, Gateway gateway) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+  }
+
+  Future<HttpServer> start(String host, int port) {
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> {
+      if (gateway.ready()) {
+        ctx.json(new JsonObject().put("status", "READY"));
+      } else {
+        ctx.response().setStatusCode(503).putHeader("content-type", Problem.MEDIA_TYPE)
+            .end(Problem.body(Category.SHUTTING_DOWN.status(), "not-ready", "Not ready",
+                "the gateway is starting or draining", "/health/ready", null));
+      }
+    });
+    server = vertx.createHttpServer();
+    return server.requestHandler(router).listen(port, host);
+  }
+
+  Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

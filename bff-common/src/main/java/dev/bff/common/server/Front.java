@@ -1,0 +1,143 @@
+package dev.bff.common.server;
+
+import dev.bff.common.config.ServerConfig;
+import dev.bff.common.observability.AccessLog;
+import dev.bff.common.proxy.Bodies;
+import dev.bff.common.proxy.Forwarding;
+import dev.bff.common.routing.Category;
+import dev.bff.common.routing.Exchange;
+import dev.bff.common.routing.Problem;
+import dev.bff.common.routing.Route;
+import dev.bff.common.routing.RouteTable;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of every request: assigns the request id, enforces size limits and path
+ * sanity, finds the route and hands the exchange to its target. Everything it rejects is answered
+ * with problem+json.
+ */
+final class Front {
+  private static final Logger LOG = LoggerFactory.getLogger(Front.class);
+  private static final String REQUEST_ID = "x-request-id";
+
+  private final RouteTable table;
+  private final int maxRequestLine;
+  private final long maxBody;
+  private final Consumer<Exchange> onComplete;
+
+  Front(Gateway gateway, RouteTable table, Forwarding forwarding) {
+    this.table = table;
+    ServerConfig sc = gateway.config().server();
+    this.maxRequestLine = sc.limits().maxRequestLine();
+    this.maxBody = sc.limits().maxBodySize();
+    this.onComplete = sc.accessLog() ? AccessLog::log : null;
+  }
+
+  void handle(HttpServerRequest req) {
+    String rid = RequestIds.acceptOrGenerate(req.getHeader(REQUEST_ID));
+    HttpServerResponse resp = req.response();
+    resp.putHeader(REQUEST_ID, rid);
+    String path = req.path();
+    Exchange ex = new Exchange(req, rid, path, onComplete);
+    try {
+      if (req.uri().length() > maxRequestLine) {
+        reject(ex, Category.URI_TOO_LONG, "the request URI is longer than " + maxRequestLine + " bytes");
+        return;
+      }
+      String bad = PathCheck.problem(path);
+      if (bad != null) {
+        reject(ex, Category.BAD_REQUEST, bad);
+        return;
+      }
+      String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (cl != null) {
+        long n = contentLength(req);
+        if (n < 0) {
+          reject(ex, Category.BAD_REQUEST, "invalid Content-Length");
+          return;
+        }
+        if (n > maxBody) {
+          reject(ex, Category.BODY_TOO_LARGE, "request body of " + n + " bytes exceeds the limit of " + maxBody);
+          return;
+        }
+      }
+      Route route = table.resolve(req, path, ex);
+      if (route == null) {
+        if (!ex.allowedMethods().isEmpty()) {
+          resp.putHeader(HttpHeaders.ALLOW, ex.allowedMethods().stream().map(HttpMethod::name)
+              .collect(Collectors.joining(", ")));
+          reject(ex, Category.METHOD_NOT_ALLOWED, "method " + req.method().name() + " is not allowed here");
+        } else {
+          reject(ex, Category.NO_ROUTE, "no route matches " + req.method().name() + " " + path);
+        }
+        return;
+      }
+      route.target().serve(ex);
+    } catch (RuntimeException e) {
+      LOG.error("request {} failed in the gateway", rid, e);
+      ex.fail(Category.INTERNAL, "the gateway failed; see its log for request " + rid);
+    }
+  }
+
+  /** Answers a request the HTTP decoder could not parse (too long line or headers, bad syntax). */
+  void invalid(HttpServerRequest req) {
+    DecoderResult result = req.decoderResult();
+    Throwable cause = result == null ? null : result.cause();
+    Category c = cause instanceof TooLongHttpLineException ? Category.URI_TOO_LONG
+        : cause instanceof TooLongHttpHeaderException ? Category.HEADERS_TOO_LARGE : Category.BAD_REQUEST;
+    String detail = switch (c) {
+      case URI_TOO_LONG -> "the request line is longer than " + maxRequestLine + " bytes";
+      case HEADERS_TOO_LARGE -> "the request headers are larger than allowed";
+      default -> "the request is not valid HTTP";
+    };
+    String rid = RequestIds.generate();
+    HttpServerResponse resp = req.response();
+    resp.putHeader(REQUEST_ID, rid).putHeader(HttpHeaders.CONNECTION, "close");
+    Problem.send(resp, c, detail, null, rid).onComplete(v -> req.connection().close());
+  }
+
+  private void reject(Exchange ex, Category c, String detail) {
+    HttpServerRequest req = ex.request();
+    boolean unreadBody = req.version() != HttpVersion.HTTP_2 && !req.isEnded() && Bodies.hasBody(req);
+    if (unreadBody) {
+      ex.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    io.vertx.core.Future<Void> sent = ex.fail(c, detail);
+    if (unreadBody) {
+      sent.onComplete(v -> req.connection().close());
+    }
+  }
+
+  private static long contentLength(HttpServerRequest req) {
+    java.util.List<String> all = req.headers().getAll(HttpHeaders.CONTENT_LENGTH);
+    long value = -1;
+    for (String v : all) {
+      String t = v.trim();
+      if (t.isEmpty() || t.length() > 18) {
+        return -1;
+      }
+      for (int i = 0; i < t.length(); i++) {
+        if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+          return -1;
+        }
+      }
+      long n = Long.parseLong(t);
+      if (value >= 0 && value != n) {
+        return -1;
+      }
+      value = n;
+    }
+    return value;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.bff.common.server;
+
+import dev.bff.common.config.BffConfig;
+import dev.bff.common.config.ConfigException;
+import dev.bff.common.config.ConfigProblem;
+import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.routing.BffModule;
+import dev.bff.common.routing.Endpoints;
+import dev.bff.common.upstream.DnsDiscovery;
+import dev.bff.common.upstream.HealthChecker;
+import dev.bff.common.upstream.UpstreamGroup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * State shared by all event loops of one BFF: the configuration, the module's endpoints, the
+ * upstream groups with their discovery and health checks, and readiness.
+ */
+public final class Gateway {
+  private final BffModule module;
+  private final BffConfig config;
+  private final Endpoints endpoints = new Endpoints();
+  private final Map<String, UpstreamGroup> groups = new LinkedHashMap<>();
+  private final List<HealthChecker> checkers = new ArrayList<>();
+  private final List<DnsDiscovery> discoveries = new ArrayList<>();
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private volatile boolean ready;
+
+  /**
+   * Builds the shared state and cross-checks the module's code against the YAML.
+   *
+   * @throws ConfigException when the YAML has endpoint blocks that no code declares
+   */
+  public Gateway(BffModule module, BffConfig config) {
+    this.module = module;
+    this.config = config;
+    module.endpoints(endpoints);
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (String name : config.endpoints().keySet()) {
+      if (endpoints.specs().stream().noneMatch(s -> s.name().equals(name))) {
+        problems.add(new ConfigProblem("endpoints." + name, "no endpoint named '" + name + "' is declared in "
+            + module.getClass().getSimpleName() + " (declared: "
+            + endpoints.specs().stream().map(Endpoints.Spec::name).toList() + ")"));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(config.source(), problems);
+    }
+    for (UpstreamConfig u : config.upstreams().values()) {
+      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime));
+    }
+  }
+
+  /** Starts DNS discovery and health checks; completes when first DNS lookups are done. */
+  Future<Void> startBackground(Vertx vertx) {
+    List<Future<Void>> firsts = new ArrayList<>();
+    for (UpstreamGroup g : groups.values()) {
+      if (g.config().dns() != null) {
+        DnsDiscovery d = new DnsDiscovery(vertx, g);
+        discoveries.add(d);
+        firsts.add(d.start());
+      }
+      if (g.config().healthCheck() != null) {
+        HealthChecker h = new HealthChecker(vertx, g);
+        checkers.add(h);
+        h.start();
+      }
+    }
+    return Future.all(firsts).mapEmpty();
+  }
+
+  void stopBackground() {
+    checkers.forEach(HealthChecker::stop);
+    discoveries.forEach(DnsDiscovery::stop);
+  }
+
+  /** The BFF module. */
+  public BffModule module() {
+    return module;
+  }
+
+  /** The configuration. */
+  public BffConfig config() {
+    return config;
+  }
+
+  /** The module's declared endpoints. */
+  public Endpoints endpoints() {
+    return endpoints;
+  }
+
+  /** The upstream groups by name. */
+  public Map<String, UpstreamGroup> groups() {
+    return groups;
+  }
+
+  /** Whether the BFF takes traffic ({@code /health/ready}). */
+  public boolean ready() {
+    return ready;
+  }
+
+  void ready(boolean r) {
+    this.ready = r;
+  }
+
+  void addServer(HttpServer s) {
+    servers.add(s);
+  }
+
+  List<HttpServer> servers() {
+    return servers;
+  }
+}

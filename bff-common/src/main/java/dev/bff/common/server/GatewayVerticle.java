@@ -1,0 +1,118 @@
+package dev.bff.common.server;
+
+import dev.bff.common.config.BffConfig;
+import dev.bff.common.config.RouteConfig;
+import dev.bff.common.config.ServerConfig;
+import dev.bff.common.proxy.Forwarding;
+import dev.bff.common.proxy.ProxyTarget;
+import dev.bff.common.routing.EndpointHandler;
+import dev.bff.common.routing.EndpointTarget;
+import dev.bff.common.routing.Endpoints;
+import dev.bff.common.routing.PathPattern;
+import dev.bff.common.routing.Route;
+import dev.bff.common.routing.RouteTable;
+import dev.bff.common.routing.Stage;
+import dev.bff.common.upstream.UpstreamCalls;
+import dev.bff.common.upstream.UpstreamClient;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One event loop of the gateway: its own upstream pools and compiled route table over the shared
+ * {@link Gateway}, and its own listener on the shared port.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private final Gateway gateway;
+  private final List<UpstreamClient> clients = new ArrayList<>();
+  private RouteTable table;
+  private HttpServer server;
+
+  /** Creates the verticle over the shared gateway state. */
+  public GatewayVerticle(Gateway gateway) {
+    this.gateway = gateway;
+  }
+
+  /** The compiled routes of this event loop. */
+  public RouteTable table() {
+    return table;
+  }
+
+  @Override
+  public Future<?> start() {
+    BffConfig cfg = gateway.config();
+    ServerConfig sc = cfg.server();
+    Map<String, UpstreamClient> pools = new HashMap<>();
+    Map<String, UpstreamCalls> calls = new HashMap<>();
+    gateway.groups().forEach((name, g) -> {
+      UpstreamClient c = new UpstreamClient(vertx, g);
+      clients.add(c);
+      pools.put(name, c);
+      calls.put(name, new UpstreamCalls(c));
+    });
+    Forwarding forwarding = new Forwarding(sc.trustedProxies());
+    List<Route> routes = new ArrayList<>();
+    int order = 0;
+    for (RouteConfig r : cfg.routes()) {
+      UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
+      ProxyTarget t = new ProxyTarget(r, pools.get(r.upstream()), canary, forwarding, sc);
+      routes.add(new Route(r.id(), PathPattern.compile(r.path()), r.methods(), r.host(), r.headers(), t, order++));
+    }
+    Endpoints eps = gateway.endpoints();
+    for (Endpoints.Spec s : eps.specs()) {
+      List<Stage> stages = new ArrayList<>(eps.stages());
+      stages.addAll(s.stages());
+      EndpointHandler h = Stage.chain(stages, s.handler());
+      EndpointTarget t = new EndpointTarget(s.name(), h, cfg.endpoint(s.name()), calls::get,
+          sc.limits().maxBodySize());
+      routes.add(new Route(s.name(), PathPattern.compile(s.path()), Set.of(s.method().name()), null, Map.of(), t,
+          order++));
+    }
+    table = new RouteTable(routes);
+    Front front = new Front(gateway, table, forwarding);
+    server = vertx.createHttpServer(serverOptions(sc));
+    server.requestHandler(front::handle).invalidRequestHandler(front::invalid);
+    gateway.addServer(server);
+    return server.listen(sc.port(), sc.host());
+  }
+
+  static HttpServerOptions serverOptions(ServerConfig sc) {
+    HttpServerOptions o = new HttpServerOptions()
+        .setMaxInitialLineLength(sc.limits().maxRequestLine())
+        .setMaxHeaderSize(sc.limits().maxHeaderSize())
+        .setIdleTimeout((int) Math.max(1, sc.idleTimeout().toSeconds()))
+        .setHandle100ContinueAutomatically(true)
+        .setHttp2ClearTextEnabled(true)
+        .setTcpNoDelay(true)
+        .setCompressionSupported(sc.compression().enabled())
+        .setCompressionLevel(sc.compression().level())
+        .setCompressionContentSizeThreshold(sc.compression().minSize())
+        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(sc.limits().maxHeaderSize()));
+    if (sc.tls() != null) {
+      o.setSsl(true).setUseAlpn(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(sc.tls().certPath()).setKeyPath(sc.tls().keyPath()));
+    }
+    return o;
+  }
+
+  /** Stops taking new requests and lets in-flight ones finish for up to {@code drainMillis}. */
+  Future<Void> drain(long drainMillis) {
+    return server.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closes = new ArrayList<>();
+    closes.add(server.close());
+    clients.forEach(c -> closes.add(c.close()));
+    return Future.join(closes);
+  }
+}

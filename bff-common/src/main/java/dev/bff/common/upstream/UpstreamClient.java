@@ -1,0 +1,114 @@
+package dev.bff.common.upstream;
+
+import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.routing.Category;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * One event loop's connection pool to an upstream, over the group's shared instances and
+ * balancer. The reverse proxy streams through {@link #client()}; Java endpoints use
+ * {@link #call}.
+ */
+public final class UpstreamClient {
+  private final UpstreamGroup group;
+  private final HttpClient client;
+
+  /** Creates the pool; call from the event loop (verticle) that will use it. */
+  public UpstreamClient(Vertx vertx, UpstreamGroup group) {
+    this.group = group;
+    UpstreamConfig c = group.config();
+    HttpClientOptions options = new HttpClientOptions()
+        .setName("upstream-" + c.name())
+        .setKeepAlive(true)
+        .setKeepAliveTimeout((int) Math.max(1, c.keepAlive().toSeconds()))
+        .setIdleTimeout((int) Math.max(1, c.idleTimeout().toSeconds()))
+        .setConnectTimeout((int) c.connectTimeout().toMillis())
+        .setTcpNoDelay(true)
+        .setDecompressionSupported(false)
+        .setMaxHeaderSize(64 * 1024)
+        .setMaxInitialLineLength(16 * 1024);
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(c.pool()).setMaxWaitQueueSize(c.queue());
+    this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+  }
+
+  /** The shared group (instances, balancer, outlier state). */
+  public UpstreamGroup group() {
+    return group;
+  }
+
+  /** The underlying Vert.x client (this event loop's pool). */
+  public HttpClient client() {
+    return client;
+  }
+
+  /** Closes this event loop's connections. */
+  public Future<Void> close() {
+    return client.close();
+  }
+
+  /**
+   * Sends a request and reads the whole response, with the upstream's balancing, response timeout,
+   * outlier accounting and retries (idempotent methods only). Upstream 5xx responses are returned,
+   * not failed; connection failures fail with an {@link UpstreamException}.
+   */
+  public Future<UpstreamResponse> call(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    Promise<UpstreamResponse> p = Promise.promise();
+    group.retryBudget().onRequest();
+    attempt(method, uri, headers, body, null, 0, p);
+    return p.future();
+  }
+
+  private void attempt(HttpMethod method, String uri, MultiMap headers, Buffer body, Instance avoid, int tries,
+      Promise<UpstreamResponse> p) {
+    Instance inst = group.pick(avoid);
+    if (inst == null) {
+      p.fail(new UpstreamException(group.name(), Category.UNAVAILABLE, 0));
+      return;
+    }
+    inst.inFlight.incrementAndGet();
+    UpstreamConfig c = group.config();
+    RequestOptions o = new RequestOptions().setServer(inst.address()).setHost(inst.host()).setPort(inst.port())
+        .setSsl(inst.ssl()).setMethod(method).setURI(uri).setIdleTimeout(c.responseTimeout().toMillis());
+    if (headers != null) {
+      o.setHeaders(headers);
+    }
+    client.request(o)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new UpstreamResponse(resp.statusCode(), resp.headers(), b)))
+        .onComplete(ar -> {
+          inst.inFlight.decrementAndGet();
+          boolean idempotent = Methods.idempotent(method);
+          if (ar.succeeded()) {
+            UpstreamResponse r = ar.result();
+            if (r.status() >= 500) {
+              group.onFailure(inst);
+              if (idempotent && tries < c.retry().attempts() && c.retry().onStatus().contains(r.status())
+                  && group.retryBudget().tryRetry()) {
+                attempt(method, uri, headers, body, inst, tries + 1, p);
+                return;
+              }
+            } else {
+              group.onSuccess(inst);
+            }
+            p.complete(r);
+            return;
+          }
+          Category cat = Failures.classify(ar.cause());
+          group.onFailure(inst);
+          if (idempotent && Failures.retryable(cat) && tries < c.retry().attempts() && group.retryBudget().tryRetry()) {
+            attempt(method, uri, headers, body, inst, tries + 1, p);
+            return;
+          }
+          p.fail(new UpstreamException(group.name(), cat, 0));
+        });
+  }
+}

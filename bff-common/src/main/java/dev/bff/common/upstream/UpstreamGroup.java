@@ -1,0 +1,167 @@
+package dev.bff.common.upstream;
+
+import dev.bff.common.config.UpstreamConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared state of one named upstream across all event loops: its instances, balancer, retry
+ * budget, and the passive outlier ejection that takes failing instances out for a while.
+ */
+public final class UpstreamGroup {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamGroup.class);
+
+  private final UpstreamConfig config;
+  private final Balancer balancer;
+  private final RetryBudget retryBudget;
+  private final LongSupplier clock;
+  private volatile Instance[] instances;
+
+  /** Creates the group with the configured static instances (none yet for DNS upstreams). */
+  public UpstreamGroup(UpstreamConfig config, LongSupplier nanoClock) {
+    this.config = config;
+    this.clock = nanoClock;
+    this.balancer = Balancer.of(config.balancer());
+    this.retryBudget = new RetryBudget(config.retry().budgetRatio(), config.retry().minPerSecond(), nanoClock);
+    List<Instance> list = new ArrayList<>();
+    for (URI u : config.instances()) {
+      boolean ssl = "https".equals(u.getScheme());
+      list.add(new Instance(u.getHost().replace("[", "").replace("]", ""),
+          u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80, ssl));
+    }
+    this.instances = list.toArray(new Instance[0]);
+  }
+
+  /** The upstream's name. */
+  public String name() {
+    return config.name();
+  }
+
+  /** The upstream's configuration. */
+  public UpstreamConfig config() {
+    return config;
+  }
+
+  /** The retry budget shared by all event loops. */
+  public RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  /** The current instances. */
+  public List<Instance> instances() {
+    return List.of(instances);
+  }
+
+  /**
+   * Replaces the instance list (DNS discovery), keeping the state of instances that stay.
+   */
+  public void replaceInstances(List<Instance> fresh) {
+    Map<String, Instance> old = new HashMap<>();
+    for (Instance i : instances) {
+      old.put(i.authority(), i);
+    }
+    Instance[] next = new Instance[fresh.size()];
+    for (int k = 0; k < next.length; k++) {
+      Instance f = fresh.get(k);
+      next[k] = old.getOrDefault(f.authority(), f);
+    }
+    instances = next;
+  }
+
+  /**
+   * Picks an available instance, avoiding {@code avoid} (the one that just failed) when another is
+   * available.
+   *
+   * @return null when no instance is available
+   */
+  public Instance pick(Instance avoid) {
+    Instance[] all = instances;
+    long now = clock.getAsLong();
+    int available = 0;
+    for (Instance i : all) {
+      if (i.available(now) && i != avoid) {
+        available++;
+      }
+    }
+    if (available == all.length) {
+      return all.length == 0 ? null : balancer.pick(all, all.length);
+    }
+    if (available == 0) {
+      return avoid != null && avoid.available(now) ? avoid : null;
+    }
+    Instance[] c = new Instance[available];
+    int k = 0;
+    for (Instance i : all) {
+      if (i.available(now) && i != avoid) {
+        c[k++] = i;
+      }
+    }
+    return balancer.pick(c, available);
+  }
+
+  /** Records a successful exchange with {@code i}. */
+  public void onSuccess(Instance i) {
+    if (i.consecutiveFailures.get() != 0) {
+      i.consecutiveFailures.set(0);
+    }
+  }
+
+  /** Records a failure (connect error, reset, timeout, 5xx); may eject the instance. */
+  public void onFailure(Instance i) {
+    int threshold = config.outlier().consecutiveFailures();
+    if (threshold <= 0 || i.consecutiveFailures.incrementAndGet() < threshold) {
+      return;
+    }
+    synchronized (this) {
+      long now = clock.getAsLong();
+      if (i.ejected(now) || i.consecutiveFailures.get() < threshold) {
+        return;
+      }
+      Instance[] all = instances;
+      int ejected = 0;
+      for (Instance x : all) {
+        if (x.ejected(now)) {
+          ejected++;
+        }
+      }
+      if ((ejected + 1) * 100 > config.outlier().maxEjectedPercent() * all.length) {
+        return;
+      }
+      long base = config.outlier().baseEjection().toNanos();
+      long time = Math.min(config.outlier().maxEjection().toNanos(), base << Math.min(20, i.ejections));
+      i.ejections++;
+      i.ejectedUntilNanos = (now + time) == 0 ? 1 : now + time;
+      i.consecutiveFailures.set(0);
+      LOG.warn("upstream {} instance {} ejected for {} ms after {} consecutive failures", name(), i, time / 1_000_000,
+          threshold);
+    }
+  }
+
+  /** Marks an instance healthy or not after an active health check. */
+  void health(Instance i, boolean ok) {
+    HealthChecker.record(this, i, ok);
+  }
+
+  /** Clears an ejection early (an active health check passed). */
+  void readmit(Instance i) {
+    if (i.ejected(clock.getAsLong())) {
+      i.ejectedUntilNanos = 0;
+      LOG.info("upstream {} instance {} re-admitted by health check", name(), i);
+    }
+  }
+
+  @Override
+  public String toString() {
+    UpstreamConfig c = config;
+    return c.name() + " " + (c.dns() != null ? "dns=" + c.dns().name() + ":" + c.dns().port() : List.of(instances))
+        + " balancer=" + c.balancer().name().toLowerCase().replace('_', '-') + " pool=" + c.pool()
+        + " connect=" + c.connectTimeout().toMillis() + "ms response=" + c.responseTimeout().toMillis() + "ms"
+        + " retries=" + c.retry().attempts();
+  }
+}

@@ -1,0 +1,125 @@
+package dev.bff.common.testing;
+
+import dev.bff.common.config.BffConfig;
+import dev.bff.common.config.ConfigLoader;
+import dev.bff.common.config.EnvSubstitution;
+import dev.bff.common.routing.BffModule;
+import dev.bff.common.server.Bff;
+import dev.bff.common.server.RunningBff;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.buffer.Buffer;
+import java.util.Map;
+
+/**
+ * A BFF started for a test on free ports from YAML text, with a client pointed at it.
+ * {@code ${NAME}} references in the YAML are resolved from {@code vars} (then the environment).
+ */
+public final class BffUnderTest implements AutoCloseable {
+  private final Vertx vertx;
+  private final RunningBff running;
+  private final HttpClient client;
+
+  private BffUnderTest(Vertx vertx, RunningBff running) {
+    this.vertx = vertx;
+    this.running = running;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(running.port()).setKeepAlive(true));
+  }
+
+  /** Parses {@code yaml} (ports default to 0, one event loop) and starts {@code module} with it. */
+  public static BffUnderTest start(Vertx vertx, BffModule module, String yaml, Map<String, String> vars) {
+    BffConfig config = parse(yaml, vars);
+    return new BffUnderTest(vertx, Bff.start(vertx, module, config).await());
+  }
+
+  /** Starts a module without Java endpoints. */
+  public static BffUnderTest start(Vertx vertx, String yaml, Map<String, String> vars) {
+    return start(vertx, TestModule.INSTANCE, yaml, vars);
+  }
+
+  /** Parses YAML as the gateway would, with test defaults (ports 0, admin on loopback). */
+  public static BffConfig parse(String yaml, Map<String, String> vars) {
+    EnvSubstitution env = new EnvSubstitution(name -> vars.containsKey(name) ? vars.get(name) : System.getenv(name));
+    String withDefaults = yaml.contains("server:") ? yaml : "server: { port: 0, admin-port: 0, instances: 1 }\n" + yaml;
+    return new ConfigLoader(env, 0, 0).parse(withDefaults, "test.yaml");
+  }
+
+  /** The running BFF. */
+  public RunningBff running() {
+    return running;
+  }
+
+  /** The gateway port. */
+  public int port() {
+    return running.port();
+  }
+
+  /** The admin port. */
+  public int adminPort() {
+    return running.adminPort();
+  }
+
+  /** A keep-alive client for the gateway port. */
+  public HttpClient client() {
+    return client;
+  }
+
+  /** Sends a request and reads the whole response. */
+  public Response send(HttpMethod method, String uri, Map<String, String> headers, Buffer body) {
+    RequestOptions o = new RequestOptions().setMethod(method).setURI(uri).setHost("127.0.0.1").setPort(port());
+    headers.forEach(o::putHeader);
+    return client.request(o)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new Response(resp, b)))
+        .await();
+  }
+
+  /** GETs {@code uri}. */
+  public Response get(String uri) {
+    return send(HttpMethod.GET, uri, Map.of(), null);
+  }
+
+  /** GETs {@code uri} with headers. */
+  public Response get(String uri, Map<String, String> headers) {
+    return send(HttpMethod.GET, uri, headers, null);
+  }
+
+  @Override
+  public void close() {
+    running.shutdown().await();
+    client.close().await();
+  }
+
+  /** A whole response. */
+  public record Response(int status, io.vertx.core.MultiMap headers, Buffer body) {
+    Response(HttpClientResponse r, Buffer b) {
+      this(r.statusCode(), r.headers(), b);
+    }
+
+    /** The body as a JSON object. */
+    public io.vertx.core.json.JsonObject json() {
+      return body.toJsonObject();
+    }
+
+    /** A header value. */
+    public String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  /** A module with no Java endpoints, for route-only tests. */
+  public static final class TestModule implements BffModule {
+    /** The one instance. */
+    public static final TestModule INSTANCE = new TestModule();
+
+    @Override
+    public String name() {
+      return "test-bff";
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.bff.demo;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+
+/**
+ * Runs one demo service: its HTTP server on the verticle's own event loop, so services started
+ * together spread over the event loops instead of sharing the caller's. Undeploying closes the server.
+ */
+final class ServiceVerticle extends VerticleBase {
+
+  private final DemoService service;
+  private final ServiceKit kit;
+  private final HttpServerOptions options;
+  private volatile HttpServer server;
+
+  ServiceVerticle(DemoService service, ServiceKit kit, String host, int port) {
+    this.service = service;
+    this.kit = kit;
+    this.options = new HttpServerOptions().setHost(host).setPort(port)
+      // Large uploads (curl, benchmarks) ask first; do not make them wait for their own timeout.
+      .setHandle100ContinueAutomatically(true);
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.createHttpServer(options)
+      .requestHandler(kit.router(vertx, service.routes(vertx, ProductData.standard())))
+      .listen()
+      .onSuccess(listening -> server = listening);
+  }
+
+  DemoService service() {
+    return service;
+  }
+
+  ServiceKit kit() {
+    return kit;
+  }
+
+  /** The bound port; only valid once deployed. */
+  int port() {
+    return server.actualPort();
+  }
+}
