@@ -1,0 +1,126 @@
+package dev.bff.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bff.common.testing.BffUnderTest;
+import dev.bff.common.testing.BuiltInBff;
+import dev.bff.common.testing.DemoStack;
+import dev.bff.demo.FaultRule;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** bff-web with its built-in YAML against the demo services. */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebBffTest {
+  DemoStack demo;
+  BffUnderTest bff;
+
+  @BeforeAll
+  void start(Vertx vertx) {
+    demo = DemoStack.start(vertx);
+    bff = BuiltInBff.start(vertx, new WebBff(), demo.vars());
+  }
+
+  @AfterAll
+  void stop() {
+    bff.close();
+    demo.close();
+  }
+
+  @AfterEach
+  void clearFaults() {
+    demo.services().faults("catalog").clear();
+    demo.services().faults("inventory").clear();
+  }
+
+  @Test
+  void productsArePassedThroughWithThePrefixStripped() {
+    var r = bff.get("/api/products/5");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().getString("id")).isEqualTo("5");
+    assertThat(r.header("via")).isEqualTo("1.1 bff");
+    assertThat(demo.services().stats("catalog").requests("/products/5")).isPositive();
+
+    var page = bff.get("/api/products?page=2&size=5");
+    assertThat(page.json().getJsonArray("items")).hasSize(5);
+    assertThat(page.json().getInteger("page")).isEqualTo(2);
+  }
+
+  @Test
+  void anUpstream404IsPassedThroughAsTheUpstreamSentIt() {
+    var r = bff.get("/api/products/no-such-product");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.header("content-type")).doesNotContain("problem");
+  }
+
+  @Test
+  void productSummaryComposesCatalogAndInventory() {
+    var r = bff.get("/api/product-summary/12");
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject s = r.json();
+    JsonObject product = bff.get("/api/products/12").json();
+    JsonObject stock = bff.get("/api/inventory/12").json();
+    assertThat(s.getString("name")).isEqualTo(product.getString("name"));
+    assertThat(s.getValue("price")).isEqualTo(product.getValue("price"));
+    assertThat(s.getString("thumbnail")).isEqualTo(product.getJsonObject("images").getJsonObject("thumbnail")
+        .getString("url"));
+    assertThat(s.getInteger("quantity")).isEqualTo(stock.getInteger("quantity"));
+    assertThat(s.getBoolean("inStock")).isEqualTo(stock.getInteger("quantity") > 0);
+  }
+
+  @Test
+  void productSummaryOfAnUnknownProductIsA404Problem() {
+    var r = bff.get("/api/product-summary/nope");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.header("content-type")).isEqualTo("application/problem+json");
+    assertThat(r.json().getString("requestId")).isEqualTo(r.header("x-request-id"));
+  }
+
+  @Test
+  void aHangingCatalogGivesA504ProblemAfterTheRouteTimeout() {
+    demo.services().faults("catalog").add(FaultRule.on("/products/7").withHang());
+    long start = System.nanoTime();
+    var r = bff.get("/api/products/7");
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.json().getString("type")).endsWith("/upstream-timeout");
+    assertThat(r.body().toString()).doesNotContain("127.0.0.1");
+    assertThat(ms).isGreaterThanOrEqualTo(1900);
+  }
+
+  @Test
+  void aCatalogErrorInsideTheEndpointIsA502Problem() {
+    demo.services().faults("inventory").add(FaultRule.on("/inventory/9").withStatus(500, 1.0));
+    var r = bff.get("/api/product-summary/9");
+    assertThat(r.status()).isEqualTo(502);
+    assertThat(r.json().getString("detail")).contains("inventory");
+  }
+
+  @Test
+  void theEchoRouteStreamsABodyAndAppliesResponseHeaders() {
+    var r = bff.send(HttpMethod.POST, "/api/echo/upload?x=1", Map.of("Content-Type", "application/octet-stream"),
+        Buffer.buffer(new byte[100_000]));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().getLong("bodySize")).isEqualTo(100_000);
+    assertThat(r.json().getString("path")).isEqualTo("/echo/upload");
+    assertThat(r.header("cache-control")).isEqualTo("no-store");
+  }
+
+  @Test
+  void unknownPathsAre404Problems() {
+    var r = bff.get("/api/nothing-here");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().getString("type")).endsWith("/no-route");
+  }
+}
