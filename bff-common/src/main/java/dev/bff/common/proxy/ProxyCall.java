@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -218,7 +219,9 @@ final class ProxyCall {
     out.set("via", via == null ? me : via + ", " + me);
     HeaderEdits.apply(settings.responseOps(), out);
     Compression.decide(settings.server().compression(), req, out);
-    if (!out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
+    int status = cresp.statusCode();
+    boolean bodiless = status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD;
+    if (!bodiless && !out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
       if (req.version() == HttpVersion.HTTP_1_0) {
         resp.putHeader(HttpHeaders.CONNECTION, "close");
       }

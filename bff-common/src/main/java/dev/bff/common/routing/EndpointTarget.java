@@ -1,6 +1,8 @@
 package dev.bff.common.routing;
 
 import dev.bff.common.config.EndpointConfig;
+import dev.bff.common.config.ServerConfig.CompressionConfig;
+import dev.bff.common.proxy.Compression;
 import dev.bff.common.upstream.UpstreamCalls;
 import dev.bff.common.upstream.UpstreamException;
 import io.vertx.core.Future;
@@ -27,15 +29,17 @@ public final class EndpointTarget implements Target {
   private final EndpointConfig config;
   private final Function<String, UpstreamCalls> upstreams;
   private final long maxBody;
+  private final CompressionConfig compression;
 
   /** Compiles an endpoint for one event loop. */
   public EndpointTarget(String name, EndpointHandler handler, EndpointConfig config,
-      Function<String, UpstreamCalls> upstreams, long maxBody) {
+      Function<String, UpstreamCalls> upstreams, long maxBody, CompressionConfig compression) {
     this.name = name;
     this.handler = handler;
     this.config = config;
     this.upstreams = upstreams;
     this.maxBody = maxBody;
+    this.compression = compression;
   }
 
   @Override
@@ -89,7 +93,7 @@ public final class EndpointTarget implements Target {
     }
   }
 
-  private static void write(Exchange ex, Reply reply) {
+  private void write(Exchange ex, Reply reply) {
     HttpServerResponse resp = ex.response();
     if (resp.ended() || resp.closed()) {
       return;
@@ -98,6 +102,7 @@ public final class EndpointTarget implements Target {
     for (Map.Entry<String, String> e : reply.headers()) {
       resp.headers().add(e.getKey(), e.getValue());
     }
+    Compression.decide(compression, ex.request(), resp.headers());
     resp.end(reply.body());
   }
 

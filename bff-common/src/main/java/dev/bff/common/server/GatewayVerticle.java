@@ -72,7 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
       stages.addAll(s.stages());
       EndpointHandler h = Stage.chain(stages, s.handler());
       EndpointTarget t = new EndpointTarget(s.name(), h, cfg.endpoint(s.name()), calls::get,
-          sc.limits().maxBodySize());
+          sc.limits().maxBodySize(), sc.compression());
       routes.add(new Route(s.name(), PathPattern.compile(s.path()), Set.of(s.method().name()), null, Map.of(), t,
           order++));
     }
