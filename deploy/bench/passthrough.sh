@@ -17,6 +17,8 @@
 #   BFF_JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC ...]   JVM flags of bff-web
 #   JFR [unset]         a file name: bff-web records a JFR profile of its first measured round there
 #   PROXIES ["nginx bff"]   which proxies to measure (e.g. "bff" alone when comparing builds)
+#   BFF_JAR_B, BFF_JAVA_OPTS_B   A/B mode: a second bff-web (another build or other JVM flags) on the
+#                       same core, measured as "bffB" in the same interleaved rounds
 #   NGINX_HEADERS [0]   1: nginx also sets X-Forwarded-For/-Proto/-Host, Via and X-Request-Id,
 #                       i.e. the same header work bff-web does on every request
 # Results: a table on stdout and deploy/bench/results/passthrough-<timestamp>.txt
@@ -39,6 +41,8 @@ URL_PATH=${URL_PATH:-/api/products/7}
 BFF_JAVA_OPTS=${BFF_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC -XX:+AlwaysPreTouch}
 NGINX_HEADERS=${NGINX_HEADERS:-0}
 JFR=${JFR:-}
+BFF_JAR_B=${BFF_JAR_B:-}
+BFF_JAVA_OPTS_B=${BFF_JAVA_OPTS_B:-$BFF_JAVA_OPTS}
 PROXIES=${PROXIES:-nginx bff}
 
 # ---- tools and jars -------------------------------------------------------------------------
@@ -99,20 +103,31 @@ $PIN_LOAD java -Xms128m -Xmx256m -jar "$CATALOG_JAR" --only catalog --port-offse
   --host 127.0.0.1 >"$tmp/catalog.log" 2>&1 &
 pids+=($!)
 
-cat >"$tmp/bff-web.yaml" <<YAML
-server: { port: $BFF_PORT, admin-port: $BFF_ADMIN, host: 127.0.0.1, admin-host: 127.0.0.1, instances: $WORKERS, access-log: false }
+start_bff() { # name jar port admin-port java-opts -> pid in $started
+  cat >"$tmp/$1.yaml" <<YAML
+server: { port: $3, admin-port: $4, host: 127.0.0.1, admin-host: 127.0.0.1, instances: $WORKERS, access-log: false }
 upstreams:
   catalog:   { instances: ["http://127.0.0.1:$CATALOG_PORT"], pool: 64 }
   inventory: { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
 routes:
   - { id: products, path: "/api/products/**", upstream: catalog, strip-prefix: /api }
 YAML
+  # shellcheck disable=SC2086
+  $PIN_PROXY java $5 -jar "$2" --config "$tmp/$1.yaml" >"$tmp/$1.log" 2>&1 &
+  started=$!
+  pids+=($started)
+}
 jfr_opts=""
 if [ -n "$JFR" ]; then jfr_opts="-XX:FlightRecorderOptions:stackdepth=256"; fi
-# shellcheck disable=SC2086
-$PIN_PROXY java $BFF_JAVA_OPTS $jfr_opts -jar "$BFF_JAR" --config "$tmp/bff-web.yaml" >"$tmp/bff-web.log" 2>&1 &
-BFF_PID=$!
-pids+=($BFF_PID)
+start_bff bff-web "$BFF_JAR" "$BFF_PORT" "$BFF_ADMIN" "$BFF_JAVA_OPTS $jfr_opts"
+BFF_PID=$started
+if [ -n "$BFF_JAR_B" ]; then # a second build (or JVM flags) to compare, measured interleaved with the first
+  BFFB_PORT=$(free_port)
+  BFFB_ADMIN=$(free_port)
+  start_bff bff-b "$BFF_JAR_B" "$BFFB_PORT" "$BFFB_ADMIN" "$BFF_JAVA_OPTS_B"
+  BFFB_PID=$started
+  PROXIES="$PROXIES bffB"
+fi
 
 mkdir -p "$tmp/nginx/logs" "$tmp/nginx/tmp"
 extra=""
@@ -162,6 +177,10 @@ wait_http "http://127.0.0.1:$CATALOG_PORT/health" catalog
 wait_http "http://127.0.0.1:$BFF_ADMIN/health/ready" bff-web
 wait_http "http://127.0.0.1:$NGINX_PORT$URL_PATH" nginx
 wait_http "http://127.0.0.1:$BFF_PORT$URL_PATH" bff-web
+if [ -n "$BFF_JAR_B" ]; then
+  wait_http "http://127.0.0.1:$BFFB_PORT$URL_PATH" bff-b
+  BFFB_URL="http://127.0.0.1:$BFFB_PORT$URL_PATH"
+fi
 BFF_URL="http://127.0.0.1:$BFF_PORT$URL_PATH"
 NGINX_URL="http://127.0.0.1:$NGINX_PORT$URL_PATH"
 
@@ -211,6 +230,7 @@ result="$root/deploy/bench/results/passthrough-$stamp.txt"
   echo "pass-through benchmark $stamp on $(hostname) ($(nproc) cores, $(uname -r))"
   echo "mode=$MODE workers=$WORKERS wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, rounds=$ROUNDS, warm-up bff $WARMUP nginx $WARMUP_NGINX"
   echo "path=$URL_PATH nginx-headers=$NGINX_HEADERS bff-java-opts=$BFF_JAVA_OPTS"
+  if [ -n "$BFF_JAR_B" ]; then echo "bffB: $BFF_JAR_B java-opts=$BFF_JAVA_OPTS_B"; fi
   echo "nginx $($NGINX -v 2>&1 | sed 's/.*nginx\///'), $(java -version 2>&1 | head -1)"
   echo "load before warm-up: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$result"
@@ -218,6 +238,7 @@ result="$root/deploy/bench/results/passthrough-$stamp.txt"
 echo "warming up nginx ($WARMUP_NGINX) and bff-web ($WARMUP)..." >&2
 wrk_run "$NGINX_URL" "$WARMUP_NGINX" "$tmp/warm-nginx.txt"
 wrk_run "$BFF_URL" "$WARMUP" "$tmp/warm-bff.txt"
+if [ -n "$BFF_JAR_B" ]; then wrk_run "$BFFB_URL" "$WARMUP" "$tmp/warm-bffB.txt"; fi
 echo "load after warm-up: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$result"
 
 if [ -n "$JFR" ]; then
@@ -230,6 +251,7 @@ for r in $(seq 1 "$ROUNDS"); do
     case $p in
       nginx) measure nginx "$NGINX_PID" "$NGINX_URL" "$r" | tee -a "$result" "$tmp/lines" ;;
       bff) measure bff "$BFF_PID" "$BFF_URL" "$r" | tee -a "$result" "$tmp/lines" ;;
+      bffB) measure bffB "$BFFB_PID" "$BFFB_URL" "$r" | tee -a "$result" "$tmp/lines" ;;
     esac
   done
   if [ -n "$JFR" ] && [ "$r" = 1 ]; then
@@ -239,7 +261,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 col() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$tmp/lines" | median; }
-if [ "$PROXIES" != "nginx bff" ]; then
+if [ "$PROXIES" != "nginx bff" ]; then # a subset, or A/B mode: medians per proxy
   for p in $PROXIES; do
     printf 'median %s: %s req/s, p50 %s ms, p99 %s ms, cpu %s us/req\n' "$p" "$(col "$p" 3)" "$(col "$p" 4)" \
       "$(col "$p" 5)" "$(col "$p" 6)" | tee -a "$result"
