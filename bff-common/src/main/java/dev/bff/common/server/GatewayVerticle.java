@@ -92,6 +92,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(true)
         .setHttp2ClearTextEnabled(true)
         .setTcpNoDelay(true)
+        // the gateway serves no WebSockets (Upgrade is hop-by-hop): keep their extension handler out of every pipeline
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false)
         .setCompressionSupported(sc.compression().enabled())
         .setCompressionLevel(sc.compression().level())
         .setCompressionContentSizeThreshold(sc.compression().minSize())
