@@ -91,7 +91,7 @@ final class ProxyCall {
     } else {
       o.setHost(inst.host()).setPort(inst.port());
     }
-    client.client().request(o).onComplete(this::connected);
+    (tries > 0 ? client.freshClient() : client.client()).request(o).onComplete(this::connected);
   }
 
   private void connected(AsyncResult<HttpClientRequest> ar) {
