@@ -89,7 +89,7 @@ final class ProxyCall {
       HostAndPort a = clientAuthority;
       o.setHost(a.host()).setPort(a.port() > 0 ? a.port() : inst.port());
     } else {
-      o.setHost(inst.host()).setPort(inst.port());
+      inst.bracketHost(o.setHost(inst.host()).setPort(inst.port()));
     }
     (tries > 0 ? client.freshClient() : client.client()).request(o).onComplete(this::connected);
   }

@@ -90,6 +90,7 @@ public final class UpstreamClient {
     if (headers != null) {
       o.setHeaders(headers);
     }
+    inst.bracketHost(o);
     (tries > 0 ? fresh : client).request(o)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.body().map(b -> new UpstreamResponse(resp.statusCode(), resp.headers(), b)))
