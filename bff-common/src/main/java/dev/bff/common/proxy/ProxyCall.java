@@ -171,7 +171,9 @@ final class ProxyCall {
     cresp.handler(this::downloadChunk);
     cresp.exceptionHandler(t -> {
       // the upstream failed mid-body: cut the client response so it is never taken as complete
-      group.onFailure(instance);
+      if (!done) { // else we reset it ourselves (the client left)
+        group.onFailure(instance);
+      }
       release();
       done = true;
       ex.fail(Failures.classify(t), Failures.describe(Failures.classify(t), group.name()));
@@ -228,7 +230,8 @@ final class ProxyCall {
 
   private void failed(Throwable t) {
     Category c = Failures.classify(t);
-    if (instance != null) {
+    // neither our own reset (the client left) nor a full local pool says anything about the instance
+    if (instance != null && !done && c != Category.UNAVAILABLE) {
       group.onFailure(instance);
     }
     release();

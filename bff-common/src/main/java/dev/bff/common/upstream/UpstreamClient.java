@@ -113,7 +113,9 @@ public final class UpstreamClient {
             return;
           }
           Category cat = Failures.classify(ar.cause());
-          group.onFailure(inst);
+          if (cat != Category.UNAVAILABLE) { // a full local pool says nothing about the instance
+            group.onFailure(inst);
+          }
           if (idempotent && Failures.retryable(cat) && tries < c.retry().attempts() && group.retryBudget().tryRetry()) {
             attempt(method, uri, headers, body, inst, tries + 1, p);
             return;
