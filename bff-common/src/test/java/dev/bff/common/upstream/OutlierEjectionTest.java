@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.FakeUpstream;
+import dev.bff.common.testing.Load;
+import dev.bff.common.testing.OnContext;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +137,54 @@ class OutlierEjectionTest {
     Instance closed = bff.running().gateway().groups().get("svc").instances().get(0);
     assertThat(closed.toString()).isEqualTo(closedUrl);
     assertThat(closed.ejected(System.nanoTime())).isTrue();
+  }
+
+  @Test
+  void aFullLocalConnectionPoolIsNotCountedAgainstTheInstance(Vertx vertx) {
+    a.handler(req -> vertx.setTimer(300, t -> req.response().end("a")));
+    b.handler(req -> vertx.setTimer(300, t -> req.response().end("b")));
+    bff = gateway(vertx, "[\"${A}\", \"${B}\"]", "pool: 1, queue: 0, "
+        + "outlier: { consecutive-failures: 2, base-ejection: 1m }");
+    List<Integer> burst = Load.get(vertx, bff.port(), "/api/x", 8, 8).stream().map(r -> r.status()).toList();
+    assertThat(burst).as("one request per instance fits the pools, the rest are turned away")
+        .containsOnly(200, 503).filteredOn(s -> s == 200).hasSize(2);
+    assertThat(a.count() + b.count()).isEqualTo(2);
+    long now = System.nanoTime();
+    assertThat(bff.running().gateway().groups().get("svc").instances()).as("no instance failed")
+        .noneMatch(i -> i.ejected(now));
+    List<String> after = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      after.add(bff.get("/api/x").body().toString());
+    }
+    assertThat(after).containsExactlyInAnyOrder("a", "a", "b", "b");
+  }
+
+  @Test
+  void clientsThatGiveUpAreNotCountedAgainstTheInstance(Vertx vertx) {
+    AtomicInteger upstreamClosed = new AtomicInteger();
+    Handler<HttpServerRequest> slow = req -> {
+      req.connection().closeHandler(v -> upstreamClosed.incrementAndGet());
+      vertx.setTimer(5000, t -> req.response().end("late"));
+    };
+    a.handler(slow);
+    b.handler(slow);
+    bff = gateway(vertx, "[\"${A}\", \"${B}\"]", "outlier: { consecutive-failures: 2, base-ejection: 1m }");
+    HttpClient client = vertx.createHttpClient();
+    for (int i = 0; i < 4; i++) { // a, b, a, b: each gets two requests whose clients hang up
+      int sent = i + 1;
+      OnContext.await(bff.context(), () -> client.request(HttpMethod.GET, bff.port(), "127.0.0.1", "/api/x")
+          .compose(req -> {
+            req.end();
+            return vertx.timer(100).compose(t -> req.connection().close());
+          }));
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (upstreamClosed.get() < sent && System.nanoTime() < deadline) {
+        vertx.timer(20).await();
+      }
+    }
+    client.close().await();
+    long now = System.nanoTime();
+    assertThat(bff.running().gateway().groups().get("svc").instances()).as("no instance failed")
+        .noneMatch(i -> i.ejected(now));
   }
 }
