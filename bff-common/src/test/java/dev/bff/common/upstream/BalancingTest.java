@@ -31,8 +31,9 @@ class BalancingTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop(Vertx vertx) {
     if (bff != null) {
+      InFlight.assertDrained(vertx, bff);
       bff.close();
     }
     a.close();

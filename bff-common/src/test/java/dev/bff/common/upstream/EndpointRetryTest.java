@@ -49,8 +49,9 @@ class EndpointRetryTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop(Vertx vertx) {
     if (bff != null) {
+      InFlight.assertDrained(vertx, bff);
       bff.close();
     }
     a.close();

@@ -37,8 +37,9 @@ class HealthCheckTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop(Vertx vertx) {
     if (bff != null) {
+      InFlight.assertDrained(vertx, bff);
       bff.close();
     }
     a.close();

@@ -36,8 +36,9 @@ class RetryTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop(Vertx vertx) {
     if (bff != null) {
+      InFlight.assertDrained(vertx, bff);
       bff.close();
     }
     a.close();

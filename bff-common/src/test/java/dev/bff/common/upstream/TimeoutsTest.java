@@ -33,8 +33,9 @@ class TimeoutsTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop(Vertx vertx) {
     if (bff != null) {
+      InFlight.assertDrained(vertx, bff);
       bff.close();
     }
     up.close();
