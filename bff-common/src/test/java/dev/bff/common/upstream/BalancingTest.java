@@ -42,12 +42,17 @@ class BalancingTest {
   }
 
   private BffUnderTest gateway(Vertx vertx, String balancer) {
+    return gateway(vertx, balancer, 1);
+  }
+
+  private BffUnderTest gateway(Vertx vertx, String balancer, int eventLoops) {
     return BffUnderTest.start(vertx, """
+        server: { port: 0, admin-port: 0, instances: %d }
         upstreams:
           svc: { instances: ["${A}", "${B}", "${C}"], balancer: %s }
         routes:
           - { path: "/api/**", upstream: svc, strip-prefix: /api }
-        """.formatted(balancer), Map.of("A", a.url(), "B", b.url(), "C", c.url()));
+        """.formatted(eventLoops, balancer), Map.of("A", a.url(), "B", b.url(), "C", c.url()));
   }
 
   @Test
@@ -56,6 +61,14 @@ class BalancingTest {
     for (int i = 0; i < 300; i++) {
       assertThat(bff.get("/api/x").status()).isEqualTo(200);
     }
+    assertThat(List.of(a.count(), b.count(), c.count())).containsExactly(100, 100, 100);
+  }
+
+  @Test
+  void roundRobinIsSharedByAllEventLoops(Vertx vertx) {
+    bff = gateway(vertx, "round-robin", 2);
+    List<BffUnderTest.Response> rs = Load.get(vertx, bff.port(), "/api/x", 300, 4);
+    assertThat(rs).hasSize(300).allMatch(r -> r.status() == 200);
     assertThat(List.of(a.count(), b.count(), c.count())).containsExactly(100, 100, 100);
   }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,6 +63,28 @@ class RetryTest {
     assertThat(r.json().getString("name")).isEqualTo("b");
     assertThat(a.count()).isEqualTo(1);
     assertThat(b.count()).isEqualTo(1);
+  }
+
+  @Test
+  @Disabled("known gap, reported: a second retry avoids only the instance that failed last, so with "
+      + "least-requests it goes back to the first one about one time in eight")
+  void retriesNeverGoBackToAnInstanceThatAlreadyFailedTheRequest(Vertx vertx) {
+    FakeUpstream c = FakeUpstream.start(vertx, "c");
+    b.handler(req -> req.connection().close());
+    try {
+      bff = BffUnderTest.start(vertx, """
+          upstreams:
+            svc: { instances: ["${A}", "${B}", "${C}"], balancer: least-requests,
+                   retry: { attempts: 2, min-per-second: 10000 }, outlier: { consecutive-failures: 0 } }
+          routes:
+            - { path: "/api/**", upstream: svc, strip-prefix: /api }
+          """, Map.of("A", a.url(), "B", b.url(), "C", c.url()));
+      for (int i = 0; i < 50; i++) { // a and b reset every connection, c answers
+        assertThat(bff.get("/api/x").status()).as("request %d", i).isEqualTo(200);
+      }
+    } finally {
+      c.close();
+    }
   }
 
   @Test
