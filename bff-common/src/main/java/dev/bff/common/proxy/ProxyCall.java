@@ -90,9 +90,9 @@ final class ProxyCall {
       HostAndPort a = clientAuthority;
       o.setHost(a.host()).setPort(a.port() > 0 ? a.port() : inst.port());
     } else {
-      o.setHost(inst.host()).setPort(inst.port());
+      inst.bracketHost(o.setHost(inst.host()).setPort(inst.port()));
     }
-    client.client().request(o).onComplete(this::connected);
+    (tries > 0 ? client.freshClient() : client.client()).request(o).onComplete(this::connected);
   }
 
   private void connected(AsyncResult<HttpClientRequest> ar) {
@@ -172,7 +172,9 @@ final class ProxyCall {
     cresp.handler(this::downloadChunk);
     cresp.exceptionHandler(t -> {
       // the upstream failed mid-body: cut the client response so it is never taken as complete
-      group.onFailure(instance);
+      if (!done) { // else we reset it ourselves (the client left)
+        group.onFailure(instance);
+      }
       release();
       done = true;
       ex.fail(Failures.classify(t), Failures.describe(Failures.classify(t), group.name()));
@@ -231,7 +233,8 @@ final class ProxyCall {
 
   private void failed(Throwable t) {
     Category c = Failures.classify(t);
-    if (instance != null) {
+    // neither our own reset (the client left) nor a full local pool says anything about the instance
+    if (instance != null && !done && c != Category.UNAVAILABLE) {
       group.onFailure(instance);
     }
     release();

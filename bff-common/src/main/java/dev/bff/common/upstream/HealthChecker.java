@@ -55,7 +55,7 @@ public final class HealthChecker {
     for (Instance i : group.instances()) {
       RequestOptions o = new RequestOptions().setServer(i.address()).setHost(i.host()).setPort(i.port())
           .setSsl(i.ssl()).setMethod(HttpMethod.GET).setURI(config.path()).setIdleTimeout(config.timeout().toMillis());
-      client.request(o)
+      client.request(i.bracketHost(o))
           .compose(req -> req.send().compose(resp -> resp.end().map(v -> resp.statusCode())))
           .onComplete(ar -> record(group, i, ar.succeeded() && ar.result() >= 200 && ar.result() < 300));
     }

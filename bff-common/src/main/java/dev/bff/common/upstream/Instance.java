@@ -1,5 +1,8 @@
 package dev.bff.common.upstream;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -53,6 +56,22 @@ public final class Instance {
   /** {@code host:port}, the Host header sent upstream unless the route preserves the client's. */
   public String authority() {
     return authority;
+  }
+
+  /**
+   * Gives a request to this instance an explicit {@code Host} header when the host is an IPv6
+   * literal: Vert.x writes {@code host:port} without the brackets RFC 3986 requires. The headers are
+   * copied, never changed in place (they may be shared with other attempts).
+   */
+  public RequestOptions bracketHost(RequestOptions o) {
+    if (host.indexOf(':') >= 0) {
+      MultiMap h = HttpHeaders.headers();
+      if (o.getHeaders() != null) {
+        h.addAll(o.getHeaders());
+      }
+      o.setHeaders(h.set(HttpHeaders.HOST, authority));
+    }
+    return o;
   }
 
   /** Requests currently in flight to this instance. */

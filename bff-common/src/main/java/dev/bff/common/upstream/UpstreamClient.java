@@ -21,6 +21,7 @@ import io.vertx.core.http.RequestOptions;
 public final class UpstreamClient {
   private final UpstreamGroup group;
   private final HttpClient client;
+  private final HttpClient fresh;
 
   /** Creates the pool; call from the event loop (verticle) that will use it. */
   public UpstreamClient(Vertx vertx, UpstreamGroup group) {
@@ -38,6 +39,9 @@ public final class UpstreamClient {
         .setMaxInitialLineLength(16 * 1024);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(c.pool()).setMaxWaitQueueSize(c.queue());
     this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+    // retries go out on new connections: when a backend's idle timeout closed one pooled
+    // connection, the others that went idle with it are likely being closed too
+    this.fresh = vertx.httpClientBuilder().with(new HttpClientOptions(options).setKeepAlive(false)).with(pool).build();
   }
 
   /** The shared group (instances, balancer, outlier state). */
@@ -50,9 +54,14 @@ public final class UpstreamClient {
     return client;
   }
 
+  /** A client that opens a new connection for every request (closed after it), for retries. */
+  public HttpClient freshClient() {
+    return fresh;
+  }
+
   /** Closes this event loop's connections. */
   public Future<Void> close() {
-    return client.close();
+    return Future.join(client.close(), fresh.close()).mapEmpty();
   }
 
   /**
@@ -81,7 +90,8 @@ public final class UpstreamClient {
     if (headers != null) {
       o.setHeaders(headers);
     }
-    client.request(o)
+    inst.bracketHost(o);
+    (tries > 0 ? fresh : client).request(o)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.body().map(b -> new UpstreamResponse(resp.statusCode(), resp.headers(), b)))
         .onComplete(ar -> {
@@ -103,7 +113,9 @@ public final class UpstreamClient {
             return;
           }
           Category cat = Failures.classify(ar.cause());
-          group.onFailure(inst);
+          if (cat != Category.UNAVAILABLE) { // a full local pool says nothing about the instance
+            group.onFailure(inst);
+          }
           if (idempotent && Failures.retryable(cat) && tries < c.retry().attempts() && group.retryBudget().tryRetry()) {
             attempt(method, uri, headers, body, inst, tries + 1, p);
             return;

@@ -115,7 +115,10 @@ public final class UpstreamGroup {
   /** Records a failure (connect error, reset, timeout, 5xx); may eject the instance. */
   public void onFailure(Instance i) {
     int threshold = config.outlier().consecutiveFailures();
-    if (threshold <= 0 || i.consecutiveFailures.incrementAndGet() < threshold) {
+    if (threshold <= 0 || i.ejected(clock.getAsLong())) {
+      return; // failures of requests sent before the ejection must not count towards the next one
+    }
+    if (i.consecutiveFailures.incrementAndGet() < threshold) {
       return;
     }
     synchronized (this) {
@@ -134,7 +137,8 @@ public final class UpstreamGroup {
         return;
       }
       long base = config.outlier().baseEjection().toNanos();
-      long time = Math.min(config.outlier().maxEjection().toNanos(), base << Math.min(20, i.ejections));
+      int shift = Math.min(Math.min(20, i.ejections), Long.numberOfLeadingZeros(base) - 1); // never overflows
+      long time = Math.min(config.outlier().maxEjection().toNanos(), base << shift);
       i.ejections++;
       i.ejectedUntilNanos = (now + time) == 0 ? 1 : now + time;
       i.consecutiveFailures.set(0);

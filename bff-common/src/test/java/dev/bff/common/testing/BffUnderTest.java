@@ -23,10 +23,12 @@ public final class BffUnderTest implements AutoCloseable {
   private final Vertx vertx;
   private final RunningBff running;
   private final HttpClient client;
+  private final io.vertx.core.Context context;
 
   private BffUnderTest(Vertx vertx, RunningBff running) {
     this.vertx = vertx;
     this.running = running;
+    this.context = vertx.getOrCreateContext();
     this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(running.port()).setKeepAlive(true));
   }
@@ -69,14 +71,18 @@ public final class BffUnderTest implements AutoCloseable {
     return client;
   }
 
+  /** The context {@link #send} starts its requests on; use it with {@link OnContext} for custom calls. */
+  public io.vertx.core.Context context() {
+    return context;
+  }
+
   /** Sends a request and reads the whole response. */
   public Response send(HttpMethod method, String uri, Map<String, String> headers, Buffer body) {
     RequestOptions o = new RequestOptions().setMethod(method).setURI(uri).setHost("127.0.0.1").setPort(port());
     headers.forEach(o::putHeader);
-    return client.request(o)
+    return OnContext.await(context, () -> client.request(o)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Response(resp, b)))
-        .await();
+        .compose(resp -> resp.body().map(b -> new Response(resp, b))));
   }
 
   /** GETs {@code uri}. */

@@ -5,6 +5,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -30,9 +31,13 @@ public final class FakeUpstream implements AutoCloseable {
   public record Seen(String method, String uri, MultiMap headers) {}
 
   private FakeUpstream(Vertx vertx, String name) {
+    this(vertx, name, new HttpServerOptions());
+  }
+
+  private FakeUpstream(Vertx vertx, String name, HttpServerOptions options) {
     this.name = name;
     this.handler = this::describe;
-    this.server = vertx.createHttpServer();
+    this.server = vertx.createHttpServer(options);
     server.connectionHandler(c -> connections.incrementAndGet());
     server.requestHandler(req -> {
       MultiMap copy = HttpHeaders.headers().addAll(req.headers());
@@ -52,6 +57,16 @@ public final class FakeUpstream implements AutoCloseable {
   public static FakeUpstream start(Vertx vertx, String name) {
     FakeUpstream u = new FakeUpstream(vertx, name);
     u.server.listen(0, "127.0.0.1").await();
+    return u;
+  }
+
+  /**
+   * Starts an upstream with server options (e.g. a short idle timeout) on {@code host:port}; port 0
+   * picks a free one.
+   */
+  public static FakeUpstream start(Vertx vertx, String name, HttpServerOptions options, String host, int port) {
+    FakeUpstream u = new FakeUpstream(vertx, name, options);
+    u.server.listen(port, host).await();
     return u;
   }
 
