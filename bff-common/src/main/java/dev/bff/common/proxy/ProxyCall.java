@@ -42,6 +42,7 @@ final class ProxyCall {
   private Instance instance;
   private HttpClientRequest creq;
   private int tries;
+  private Instance[] tried; // instances that failed this request, allocated on the first retry
   private long received;
   private boolean released = true;
   private boolean done;
@@ -68,11 +69,11 @@ final class ProxyCall {
     }
     ex.onClientClose(v -> clientGone());
     group.retryBudget().onRequest();
-    attempt(null);
+    attempt();
   }
 
-  private void attempt(Instance avoid) {
-    Instance inst = group.pick(avoid);
+  private void attempt() {
+    Instance inst = tries == 0 ? group.pick() : group.pick(tried, Math.min(tries, tried.length));
     if (inst == null) {
       finish(Category.UNAVAILABLE);
       return;
@@ -152,7 +153,7 @@ final class ProxyCall {
       group.onFailure(instance);
       if (!hasBody && status != 501 && group.config().retry().onStatus().contains(status) && mayRetry()) {
         release();
-        cresp.body().onComplete(x -> attempt(instance));
+        cresp.body().onComplete(x -> retry());
         return;
       }
     } else {
@@ -239,10 +240,18 @@ final class ProxyCall {
     }
     release();
     if (!done && !hasBody && Failures.retryable(c) && mayRetry()) {
-      attempt(instance);
+      retry();
       return;
     }
     finish(c);
+  }
+
+  private void retry() {
+    if (tried == null) {
+      tried = new Instance[group.config().retry().attempts()];
+    }
+    tried[Math.min(tries, tried.length) - 1] = instance;
+    attempt();
   }
 
   private boolean mayRetry() {

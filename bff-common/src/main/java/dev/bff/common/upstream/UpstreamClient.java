@@ -72,13 +72,13 @@ public final class UpstreamClient {
   public Future<UpstreamResponse> call(HttpMethod method, String uri, MultiMap headers, Buffer body) {
     Promise<UpstreamResponse> p = Promise.promise();
     group.retryBudget().onRequest();
-    attempt(method, uri, headers, body, null, 0, p);
+    attempt(method, uri, headers, body, new Instance[group.config().retry().attempts()], 0, p);
     return p.future();
   }
 
-  private void attempt(HttpMethod method, String uri, MultiMap headers, Buffer body, Instance avoid, int tries,
+  private void attempt(HttpMethod method, String uri, MultiMap headers, Buffer body, Instance[] tried, int tries,
       Promise<UpstreamResponse> p) {
-    Instance inst = group.pick(avoid);
+    Instance inst = group.pick(tried, tries);
     if (inst == null) {
       p.fail(new UpstreamException(group.name(), Category.UNAVAILABLE, 0));
       return;
@@ -103,7 +103,8 @@ public final class UpstreamClient {
               group.onFailure(inst);
               if (idempotent && tries < c.retry().attempts() && c.retry().onStatus().contains(r.status())
                   && group.retryBudget().tryRetry()) {
-                attempt(method, uri, headers, body, inst, tries + 1, p);
+                tried[tries] = inst;
+            attempt(method, uri, headers, body, tried, tries + 1, p);
                 return;
               }
             } else {
@@ -117,7 +118,8 @@ public final class UpstreamClient {
             group.onFailure(inst);
           }
           if (idempotent && Failures.retryable(cat) && tries < c.retry().attempts() && group.retryBudget().tryRetry()) {
-            attempt(method, uri, headers, body, inst, tries + 1, p);
+            tried[tries] = inst;
+            attempt(method, uri, headers, body, tried, tries + 1, p);
             return;
           }
           p.fail(new UpstreamException(group.name(), cat, 0));

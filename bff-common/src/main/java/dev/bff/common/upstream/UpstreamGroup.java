@@ -74,18 +74,24 @@ public final class UpstreamGroup {
     instances = next;
   }
 
+  /** Picks an available instance for a first attempt; null when none is available. */
+  public Instance pick() {
+    return pick(null, 0);
+  }
+
   /**
-   * Picks an available instance, avoiding {@code avoid} (the one that just failed) when another is
-   * available.
+   * Picks an available instance other than the first {@code triedCount} of {@code tried} (those
+   * that already failed this request) when there is one; else, for a retry, one of the tried
+   * instances that is still available.
    *
    * @return null when no instance is available
    */
-  public Instance pick(Instance avoid) {
+  public Instance pick(Instance[] tried, int triedCount) {
     Instance[] all = instances;
     long now = clock.getAsLong();
     int available = 0;
     for (Instance i : all) {
-      if (i.available(now) && i != avoid) {
+      if (i.available(now) && !contains(tried, triedCount, i)) {
         available++;
       }
     }
@@ -93,16 +99,30 @@ public final class UpstreamGroup {
       return all.length == 0 ? null : balancer.pick(all, all.length);
     }
     if (available == 0) {
-      return avoid != null && avoid.available(now) ? avoid : null;
+      for (int k = triedCount - 1; k >= 0; k--) {
+        if (tried[k].available(now)) {
+          return tried[k];
+        }
+      }
+      return null;
     }
     Instance[] c = new Instance[available];
     int k = 0;
     for (Instance i : all) {
-      if (i.available(now) && i != avoid) {
+      if (i.available(now) && !contains(tried, triedCount, i)) {
         c[k++] = i;
       }
     }
     return balancer.pick(c, available);
+  }
+
+  private static boolean contains(Instance[] a, int n, Instance i) {
+    for (int k = 0; k < n; k++) {
+      if (a[k] == i) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Records a successful exchange with {@code i}. */

@@ -73,7 +73,7 @@ class EjectionMathTest {
     for (Duration d : expected) {
       fail(g, i, 2);
       assertThat(ejectedFor(i)).isEqualTo(d);
-      assertThat(g.pick(null)).isSameAs(g.instances().get(1));
+      assertThat(g.pick()).isSameAs(g.instances().get(1));
       now.addAndGet(d.toNanos());
       assertThat(i.ejected(now.get())).isFalse();
     }

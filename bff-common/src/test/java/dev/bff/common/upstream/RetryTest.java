@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,8 +65,6 @@ class RetryTest {
   }
 
   @Test
-  @Disabled("known gap, reported: a second retry avoids only the instance that failed last, so with "
-      + "least-requests it goes back to the first one about one time in eight")
   void retriesNeverGoBackToAnInstanceThatAlreadyFailedTheRequest(Vertx vertx) {
     FakeUpstream c = FakeUpstream.start(vertx, "c");
     b.handler(req -> req.connection().close());
