@@ -87,7 +87,7 @@ final class ProxyCall {
         .setSsl(inst.ssl());
     if (settings.preserveHost() && clientAuthority != null) {
       HostAndPort a = clientAuthority;
-      o.setHost(a.host()).setPort(a.port() > 0 ? a.port() : inst.port());
+      o.setHost(a.host()).setPort(a.port() > 0 ? a.port() : -1); // no port given: none sent (not the instance's)
     } else {
       o.setHost(inst.host()).setPort(inst.port());
     }
