@@ -88,10 +88,16 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
-  /** Whether the server closed the connection (reads EOF, or a reset, within the read timeout). */
-  public boolean closedByPeer() {
+  /**
+   * Whether the server closes the connection within {@code millis}: EOF or a reset counts, a
+   * byte or the timeout does not.
+   */
+  public boolean closedByPeer(int millis) {
     try {
+      socket.setSoTimeout(millis);
       return in.read() < 0;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
     } catch (IOException e) {
       return true;
     }
