@@ -218,8 +218,21 @@ class ConfigErrorsTest {
 
   @Test
   void launchingWithABadFileExitsWithStatus2AndAPlainMessage(@TempDir Path dir) throws Exception {
+    String err = launch(dir, UPSTREAMS + "routes:\n  - { path: /a, upstream: catalgo }\n");
+    assertThat(err).contains("routes[0].upstream").contains("catalgo");
+  }
+
+  @Test
+  void launchingWithAnEndpointBlockNoCodeDeclaresExitsWithStatus2Too(@TempDir Path dir) throws Exception {
+    String err = launch(dir, "server: { port: 0, admin-port: 0, instances: 1 }\n"
+        + "endpoints:\n  nope: { deadline: 1s }\n");
+    assertThat(err).contains("endpoints.nope");
+  }
+
+  /** Runs {@link BadConfigMain} on a file of {@code yaml}; asserts exit 2 and a plain message naming the file. */
+  private static String launch(Path dir, String yaml) throws Exception {
     Path file = dir.resolve("bff-broken.yaml");
-    Files.writeString(file, UPSTREAMS + "routes:\n  - { path: /a, upstream: catalgo }\n", StandardCharsets.UTF_8);
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         BadConfigMain.class.getName(), "--config", file.toString())
@@ -231,8 +244,9 @@ class ConfigErrorsTest {
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("process exited within 60 s").isTrue();
       String err = Files.readString(dir.resolve("stderr.txt"));
       assertThat(p.exitValue()).as("exit status; stderr: %s", err).isEqualTo(2);
-      assertThat(err).contains(file.toString()).contains("routes[0].upstream").contains("catalgo");
+      assertThat(err).contains(file.toString());
       assertThat(err).doesNotContain("\tat ").doesNotContain("Exception");
+      return err;
     } finally {
       p.destroyForcibly();
     }
