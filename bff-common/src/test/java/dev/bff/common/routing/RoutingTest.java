@@ -252,7 +252,8 @@ class RoutingTest {
     assertThat(seen("/files", Map.of()).getString("uri")).isEqualTo("/store");
     assertThat(seen("/t/acme/docs/2024/q1.pdf", Map.of()).getString("uri"))
         .isEqualTo("/tenants/acme/documents/2024/q1.pdf");
-    assertThat(seen("/x/5/z", Map.of()).getString("path")).isEqualTo("/y/z");
+    assertThat(seen("/x/5/z", Map.of()).getString("uri")).isEqualTo("/y/z?id=5");
+    assertThat(seen("/x/5/z?a=1&b=%2B", Map.of()).getString("uri")).isEqualTo("/y/z?id=5&a=1&b=%2B");
   }
 
   @Test
