@@ -256,9 +256,10 @@ class GatewayErrorsTest {
   void noHealthyInstanceIs503() {
     Poll.until("the failing health check to take the instance out", Duration.ofSeconds(20),
         () -> http.get("/sick/x", RID).status() == 503);
+    long proxiedBefore = sick.seen().stream().filter(s -> !s.uri().equals("/health")).count();
     Response r = http.get("/sick/x", RID);
     assertProblem(r, 503, "upstream-unavailable", "/sick/x");
-    assertThat(sick.seen()).allMatch(s -> s.uri().equals("/health"));
+    assertThat(sick.seen().stream().filter(s -> !s.uri().equals("/health")).count()).isEqualTo(proxiedBefore);
   }
 
   @Test
