@@ -37,7 +37,6 @@ final class ProxyCall {
   private final MultiMap headers;
   private final boolean hasBody;
   private final long maxBody;
-  private final HostAndPort clientAuthority;
   private Instance instance;
   private HttpClientRequest creq;
   private int tries;
@@ -55,8 +54,12 @@ final class ProxyCall {
     this.settings = settings;
     this.hasBody = Bodies.hasBody(req);
     this.maxBody = settings.server().limits().maxBodySize();
-    this.clientAuthority = req.authority();
+    HostAndPort clientAuthority = req.authority(); // read before Forwarding removes Host
     this.headers = forwarding.upstreamHeaders(req, ex.requestId());
+    if (settings.preserveHost() && clientAuthority != null) {
+      // a header, not the request's authority: Vert.x keys its pools by authority, one pool per client Host
+      headers.set(HttpHeaders.HOST, clientAuthority.toString());
+    }
     HeaderEdits.apply(settings.requestOps(), headers);
   }
 
@@ -84,13 +87,9 @@ final class ProxyCall {
         .setMethod(req.method())
         .setURI(uri)
         .setHeaders(headers)
-        .setSsl(inst.ssl());
-    if (settings.preserveHost() && clientAuthority != null) {
-      HostAndPort a = clientAuthority;
-      o.setHost(a.host()).setPort(a.port() > 0 ? a.port() : -1); // no port given: none sent (not the instance's)
-    } else {
-      o.setHost(inst.host()).setPort(inst.port());
-    }
+        .setSsl(inst.ssl())
+        .setHost(inst.host())
+        .setPort(inst.port());
     client.client().request(o).onComplete(this::connected);
   }
 
