@@ -320,6 +320,17 @@ class RoutingTest {
   }
 
   @Test
+  void preserveHostKeepsOnePoolWhateverHostsClientsSend(Vertx vertx) {
+    gateway(vertx, "  - { path: \"/keep/**\", upstream: a, preserve-host: true }\n");
+    for (int i = 0; i < 20; i++) {
+      String host = "tenant" + i + ".example.com";
+      assertThat(seen("/keep/x", Map.of("Host", host)).getJsonObject("headers").getString("host")).isEqualTo(host);
+    }
+    // sequential requests reuse one pooled connection; a pool per client Host would open 20
+    assertThat(a.connections()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
   void aWeightedCanaryGetsItsShareWithinFiveSigma(Vertx vertx) {
     gateway(vertx, "  - { path: \"/shop/**\", upstream: a, canary: { upstream: b, weight: 30 } }\n");
     int n = 2000;
