@@ -23,10 +23,12 @@ public final class BffUnderTest implements AutoCloseable {
   private final Vertx vertx;
   private final RunningBff running;
   private final HttpClient client;
+  private final io.vertx.core.Context context;
 
   private BffUnderTest(Vertx vertx, RunningBff running) {
     this.vertx = vertx;
     this.running = running;
+    this.context = vertx.getOrCreateContext(); // all send() calls run here: see TestClient (vert.x#6038)
     this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(running.port()).setKeepAlive(true));
   }
@@ -69,14 +71,21 @@ public final class BffUnderTest implements AutoCloseable {
     return client;
   }
 
-  /** Sends a request and reads the whole response. */
+  /**
+   * Sends a request and reads the whole response. The request runs on one Vert.x context and the
+   * wait is bounded ({@link TestClient#WAIT}); see {@link TestClient} for why.
+   */
   public Response send(HttpMethod method, String uri, Map<String, String> headers, Buffer body) {
-    RequestOptions o = new RequestOptions().setMethod(method).setURI(uri).setHost("127.0.0.1").setPort(port());
-    headers.forEach(o::putHeader);
-    return client.request(o)
-        .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Response(resp, b)))
-        .await();
+    io.vertx.core.Promise<Response> p = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      RequestOptions o = new RequestOptions().setMethod(method).setURI(uri).setHost("127.0.0.1").setPort(port());
+      headers.forEach(o::putHeader);
+      client.request(o)
+          .compose(req -> body == null ? req.send() : req.send(body))
+          .compose(resp -> resp.body().map(b -> new Response(resp, b)))
+          .onComplete(p);
+    });
+    return TestClient.await(p.future(), method + " " + uri);
   }
 
   /** GETs {@code uri}. */
