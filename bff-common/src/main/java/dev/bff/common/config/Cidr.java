@@ -31,7 +31,9 @@ public final class Cidr {
     if (bytes == null) {
       throw new IllegalArgumentException("'" + text + "' is not a numeric IPv4/IPv6 address or CIDR");
     }
-    int max = bytes.length * 8;
+    // an IPv4-mapped IPv6 network (::ffff:a.b.c.d/96+) comes back as IPv4: count its prefix from bit 96
+    int offset = bytes.length == 4 && addr.indexOf(':') >= 0 ? 96 : 0;
+    int max = bytes.length * 8 + offset;
     int bits = max;
     if (slash >= 0) {
       try {
@@ -39,11 +41,11 @@ public final class Cidr {
       } catch (NumberFormatException e) {
         bits = -1;
       }
-      if (bits < 0 || bits > max) {
-        throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0.." + max);
+      if (bits < offset || bits > max) {
+        throw new IllegalArgumentException("'" + text + "' has a prefix length outside " + offset + ".." + max);
       }
     }
-    return new Cidr(mask(bytes, bits), bits, t);
+    return new Cidr(mask(bytes, bits - offset), bits - offset, t);
   }
 
   /** Whether {@code address} (numeric text, as a socket reports it) lies inside this network. */
@@ -85,18 +87,41 @@ public final class Cidr {
 
   private static byte[] numeric(String addr) {
     String a = addr.startsWith("[") && addr.endsWith("]") ? addr.substring(1, addr.length() - 1) : addr;
-    if (a.isEmpty() || !(a.indexOf(':') >= 0 || a.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
-      return null;
-    }
     int pct = a.indexOf('%');
     if (pct >= 0) {
       a = a.substring(0, pct);
+    }
+    if (a.indexOf(':') < 0) {
+      return dottedQuad(a); // InetAddress would take "10" or "127.1" and look up anything else in DNS
+    }
+    if (!a.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+      return null;
     }
     try {
       return InetAddress.getByName(a).getAddress(); // numeric only: checked above, so no DNS lookup
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  private static byte[] dottedQuad(String a) {
+    String[] parts = a.split("\\.", -1);
+    if (parts.length != 4) {
+      return null;
+    }
+    byte[] out = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      String p = parts[i];
+      if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return null;
+      }
+      int v = Integer.parseInt(p);
+      if (v > 255) {
+        return null;
+      }
+      out[i] = (byte) v;
+    }
+    return out;
   }
 
   @Override

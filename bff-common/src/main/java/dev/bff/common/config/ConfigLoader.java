@@ -21,7 +21,8 @@ import java.util.Set;
  * validating everything; all problems are reported together in one {@link ConfigException}.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()) // a repeated key is a mistake
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final EnvSubstitution env;
   private final int defaultPort;

@@ -177,15 +177,22 @@ public final class ConfigNode {
       problem(key, "must be a duration like 300ms, 5s, 2m or 1h, was '" + v + "'");
       return def;
     }
-    long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "ms" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      Duration d = switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+      d.toMillis(); // timeouts are used in milliseconds: fail here, not at start-up
+      return d;
+    } catch (NumberFormatException | ArithmeticException e) {
+      problem(key, "must be a duration like 300ms, 5s, 2m or 1h, was '" + v + "' (too large)");
+      return def;
+    }
   }
 
   /** A byte size such as {@code 8KB}, {@code 10MB}, {@code 1GiB} (a bare number is bytes). */
@@ -199,7 +206,6 @@ public final class ConfigNode {
       problem(key, "must be a size like 512, 8KB, 10MB or 1GB, was '" + v + "'");
       return def;
     }
-    long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2);
     long mult = switch (unit) {
       case "kb", "kib" -> 1024L;
@@ -207,7 +213,12 @@ public final class ConfigNode {
       case "gb", "gib" -> 1024L * 1024 * 1024;
       default -> 1L;
     };
-    return n * mult;
+    try {
+      return Math.multiplyExact(Long.parseLong(m.group(1)), mult);
+    } catch (NumberFormatException | ArithmeticException e) {
+      problem(key, "must be a size like 512, 8KB, 10MB or 1GB, was '" + v + "' (too large)");
+      return def;
+    }
   }
 
   /** The elements of a list (a single scalar counts as a one-element list); empty when absent. */

@@ -82,7 +82,9 @@ public record RouteConfig(
     }
     if (strip != null && (!strip.startsWith("/") || strip.endsWith("/") || strip.length() < 2)) {
       n.problem("strip-prefix", "must start with '/' and not end with '/', e.g. /api");
-    } else if (strip != null && path != null && !path.startsWith(strip)) {
+    } else if (strip != null && (strip.contains(":") || strip.contains("*"))) {
+      n.problem("strip-prefix", "must be literal segments (use rewrite for parameters), was '" + strip + "'");
+    } else if (strip != null && path != null && !path.equals(strip) && !path.startsWith(strip + "/")) {
       n.problem("strip-prefix", "'" + strip + "' is not a prefix of the route path '" + path + "'");
     }
     if (rewrite != null) {

@@ -79,7 +79,8 @@ public record UpstreamConfig(
     n.allowOnly(Set.of("instances", "dns", "balancer", "pool", "queue", "connect-timeout", "response-timeout",
         "idle-timeout", "keep-alive", "retry", "outlier", "health-check"));
     List<URI> instances = new ArrayList<>();
-    for (ConfigNode i : n.list("instances")) {
+    List<ConfigNode> given = n.list("instances");
+    for (ConfigNode i : given) {
       URI uri = parseInstance(i);
       if (uri != null) {
         instances.add(uri);
@@ -92,9 +93,9 @@ public record UpstreamConfig(
       dns = new DnsConfig(d.requiredString("name"), d.integer("port", 80, 1, 65535), d.bool("tls", false),
           d.duration("refresh", Duration.ofSeconds(5)));
     }
-    if (instances.isEmpty() && dns == null && n.present()) {
+    if (given.isEmpty() && dns == null && n.present()) { // invalid instances are reported on their own
       n.problem(null, "needs 'instances' (a list of URLs) or 'dns'");
-    } else if (!instances.isEmpty() && dns != null) {
+    } else if (!given.isEmpty() && dns != null) {
       n.problem(null, "has both 'instances' and 'dns'; choose one");
     }
     Balancer balancer = Balancer.ROUND_ROBIN;

@@ -25,7 +25,10 @@ public abstract class PathRewrite {
   public abstract String apply(String path, PathMatch match, String query);
 
   static String withQuery(String path, String query) {
-    return query == null ? path : path + "?" + query;
+    if (query == null) {
+      return path;
+    }
+    return path + (path.indexOf('?') >= 0 ? "&" : "?") + query; // a rewrite template may carry a query of its own
   }
 
   private static final class Keep extends PathRewrite {

@@ -38,7 +38,6 @@ final class ProxyCall {
   private final MultiMap headers;
   private final boolean hasBody;
   private final long maxBody;
-  private final HostAndPort clientAuthority;
   private Instance instance;
   private HttpClientRequest creq;
   private int tries;
@@ -57,8 +56,12 @@ final class ProxyCall {
     this.settings = settings;
     this.hasBody = Bodies.hasBody(req);
     this.maxBody = settings.server().limits().maxBodySize();
-    this.clientAuthority = req.authority();
+    HostAndPort clientAuthority = req.authority(); // read before Forwarding removes Host
     this.headers = forwarding.upstreamHeaders(req, ex.requestId());
+    if (settings.preserveHost() && clientAuthority != null) {
+      // a header, not the request's authority: Vert.x keys its pools by authority, one pool per client Host
+      headers.set(HttpHeaders.HOST, clientAuthority.toString());
+    }
     HeaderEdits.apply(settings.requestOps(), headers);
   }
 
@@ -86,12 +89,11 @@ final class ProxyCall {
         .setMethod(req.method())
         .setURI(uri)
         .setHeaders(headers)
-        .setSsl(inst.ssl());
-    if (settings.preserveHost() && clientAuthority != null) {
-      HostAndPort a = clientAuthority;
-      o.setHost(a.host()).setPort(a.port() > 0 ? a.port() : inst.port());
-    } else {
-      inst.bracketHost(o.setHost(inst.host()).setPort(inst.port()));
+        .setSsl(inst.ssl())
+        .setHost(inst.host())
+        .setPort(inst.port());
+    if (!headers.contains(HttpHeaders.HOST)) { // preserve-host already put the client's Host there
+      inst.bracketHost(o);
     }
     (tries > 0 ? client.freshClient() : client.client()).request(o).onComplete(this::connected);
   }

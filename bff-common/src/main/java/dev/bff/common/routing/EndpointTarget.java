@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -53,7 +54,10 @@ public final class EndpointTarget implements Target {
       if (body.length() + b.length() > maxBody) {
         ex.request().handler(null);
         ex.response().putHeader(HttpHeaders.CONNECTION, "close");
-        ex.fail(Category.BODY_TOO_LARGE, "request body exceeds " + maxBody + " bytes");
+        Future<Void> sent = ex.fail(Category.BODY_TOO_LARGE, "request body exceeds " + maxBody + " bytes");
+        if (ex.request().version() != HttpVersion.HTTP_2) { // else the rest of the body is read and dropped
+          sent.onComplete(v -> ex.request().connection().close());
+        }
         return;
       }
       body.appendBuffer(b);

@@ -48,7 +48,7 @@ public final class Bff {
         System.err.println(module.name() + " failed to start: " + (e instanceof ConfigException ? "" : e.getClass()
             .getSimpleName() + ": ") + e.getMessage());
         vertx.close();
-        System.exit(1);
+        System.exit(e instanceof ConfigException ? 2 : 1); // code and YAML disagree: a bad file, like above
         return;
       }
       RunningBff running = ar.result();

@@ -104,7 +104,9 @@ final class Front {
     String rid = RequestIds.generate();
     HttpServerResponse resp = req.response();
     resp.putHeader(REQUEST_ID, rid).putHeader(HttpHeaders.CONNECTION, "close");
-    Problem.send(resp, c, detail, null, rid).onComplete(v -> req.connection().close());
+    // the request line was read unless it was too long or unparseable (then Netty's placeholder is the URI)
+    String instance = c == Category.HEADERS_TOO_LARGE ? req.path() : null;
+    Problem.send(resp, c, detail, instance, rid).onComplete(v -> req.connection().close());
   }
 
   private void reject(Exchange ex, Category c, String detail) {

@@ -2,8 +2,9 @@ package dev.bff.common.server;
 
 /**
  * Rejects request paths a reverse proxy must not forward: not starting with {@code /}, dot
- * segments ({@code .}, {@code ..}, also percent-encoded), backslashes, encoded slashes and
- * control characters. Forwarding such a path could escape a route's prefix on the upstream.
+ * segments ({@code .}, {@code ..}, also percent-encoded or followed by {@code ;params}),
+ * backslashes, encoded slashes and control characters. Forwarding such a path could escape a
+ * route's prefix on the upstream.
  */
 public final class PathCheck {
   private PathCheck() {}
@@ -41,7 +42,8 @@ public final class PathCheck {
   private static boolean dotSegment(String p, int start) {
     int i = start;
     int dots = 0;
-    while (i < p.length() && p.charAt(i) != '/' && p.charAt(i) != '?') {
+    // ';' ends the segment too: servlet containers read "/..;x/" as "/../"
+    while (i < p.length() && p.charAt(i) != '/' && p.charAt(i) != '?' && p.charAt(i) != ';') {
       if (p.charAt(i) == '.') {
         i++;
       } else if (p.regionMatches(true, i, "%2e", 0, 3)) {

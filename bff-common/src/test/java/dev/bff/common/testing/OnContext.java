@@ -17,7 +17,10 @@ import java.util.function.Supplier;
 public final class OnContext {
   private OnContext() {}
 
-  /** Starts {@code work} on {@code context} and awaits its result (call from the test thread only). */
+  /**
+   * Starts {@code work} on {@code context} and awaits its result (call from the test thread only),
+   * at most {@link TestClient#WAIT}.
+   */
   public static <T> T await(Context context, Supplier<Future<T>> work) {
     Promise<T> p = Promise.promise();
     context.runOnContext(v -> {
@@ -27,6 +30,6 @@ public final class OnContext {
         p.fail(e);
       }
     });
-    return p.future().await();
+    return TestClient.await(p.future(), "work on " + context);
   }
 }

@@ -1,0 +1,254 @@
+package dev.bff.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.bff.common.routing.BffModule;
+import dev.bff.common.routing.Endpoints;
+import dev.bff.common.routing.Reply;
+import dev.bff.common.server.Bff;
+import dev.bff.common.testing.BadConfigMain;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@ExtendWith(VertxExtension.class)
+class ConfigErrorsTest {
+  private static final String UPSTREAMS = """
+      upstreams:
+        catalog: { instances: ["http://127.0.0.1:7101"] }
+        reviews: { instances: ["http://127.0.0.1:7102"] }
+      """;
+
+  private static final Map<String, String> ENV = Map.of("CATALOG_URL", "http://10.0.0.7:7101", "EMPTY", "");
+
+  private static BffConfig parse(String yaml) {
+    return new ConfigLoader(new EnvSubstitution(ENV::get), 8080, 9080).parse(yaml, "bad.yaml");
+  }
+
+  /** One bad snippet: what it is, the YAML, and the expected problems as {path, message fragment}. */
+  static Stream<Arguments> badSnippets() {
+    return Stream.of(
+        bad("unknown top-level key", "serverz: { port: 1 }\n" + UPSTREAMS,
+            "serverz", "unknown key"),
+        bad("typo in a route key", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, strip_prefix: /a }\n",
+            "routes[0].strip_prefix", "unknown key"),
+        bad("typo in an upstream key", "upstreams:\n  catalog: { instances: [\"http://h:1\"], timout: 1s }\n",
+            "upstreams.catalog.timout", "unknown key"),
+        bad("route to an unknown upstream", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog }\n  - { path: /b, upstream: catalgo }\n",
+            "routes[1].upstream", "unknown upstream 'catalgo' (known: [catalog, reviews])"),
+        bad("bad duration", "upstreams:\n  catalog: { instances: [\"http://h:1\"], connect-timeout: fast }\n",
+            "upstreams.catalog.connect-timeout", "must be a duration like 300ms, 5s, 2m or 1h, was 'fast'"),
+        bad("negative duration", UPSTREAMS + "endpoints:\n  x: { deadline: -5s }\n",
+            "endpoints.x.deadline", "must be a duration"),
+        bad("duration too large", "upstreams:\n  catalog: { instances: [\"http://h:1\"], "
+                + "response-timeout: 99999999999999999999s }\n",
+            "upstreams.catalog.response-timeout", "must be a duration"),
+        bad("bad size", "server: { limits: { max-body-size: huge } }\n",
+            "server.limits.max-body-size", "must be a size like 512, 8KB, 10MB or 1GB, was 'huge'"),
+        bad("size too large", "server: { limits: { max-body-size: 99999999999GB } }\n",
+            "server.limits.max-body-size", "must be a size"),
+        bad("instance URL with a path", "upstreams:\n  catalog: { instances: [\"http://h:1/api\"] }\n",
+            "upstreams.catalog.instances[0]", "must not have a path"),
+        bad("instance URL with a non-http scheme",
+            "upstreams:\n  catalog: { instances: [\"http://h:1\", \"ftp://h:21\"] }\n",
+            "upstreams.catalog.instances[1]", "must be an http:// or https:// URL"),
+        bad("upstream without instances", "upstreams:\n  catalog: { pool: 8 }\n",
+            "upstreams.catalog", "needs 'instances'"),
+        bad("route missing path", UPSTREAMS + "routes:\n  - { upstream: catalog }\n",
+            "routes[0].path", "is required"),
+        bad("'**' not last", UPSTREAMS + "routes:\n  - { path: \"/a/**/b\", upstream: catalog }\n",
+            "routes[0].path", "'**' is only allowed as the last segment"),
+        bad("parameter without a name", UPSTREAMS + "routes:\n  - { path: \"/a/:\", upstream: catalog }\n",
+            "routes[0].path", "must be ':' followed by a name"),
+        bad("path not starting with /", UPSTREAMS + "routes:\n  - { path: \"a/b\", upstream: catalog }\n",
+            "routes[0].path", "must start with '/'"),
+        bad("rewrite with a parameter the path lacks",
+            UPSTREAMS + "routes:\n  - { path: \"/items/:id\", upstream: catalog, rewrite: \"/v2/{sku}\" }\n",
+            "routes[0].rewrite", "uses {sku} but the route path has no parameter :sku"),
+        bad("rewrite with {**} on a path without /**",
+            UPSTREAMS + "routes:\n  - { path: \"/items/:id\", upstream: catalog, rewrite: \"/v2/{**}\" }\n",
+            "routes[0].rewrite", "does not end with /**"),
+        bad("strip-prefix not a prefix",
+            UPSTREAMS + "routes:\n  - { path: \"/api/**\", upstream: catalog, strip-prefix: /web }\n",
+            "routes[0].strip-prefix", "is not a prefix of the route path"),
+        bad("strip-prefix ending inside a segment",
+            UPSTREAMS + "routes:\n  - { path: \"/apix/**\", upstream: catalog, strip-prefix: /api }\n",
+            "routes[0].strip-prefix", "is not a prefix of the route path"),
+        bad("strip-prefix with a parameter",
+            UPSTREAMS + "routes:\n  - { path: \"/:t/api/**\", upstream: catalog, strip-prefix: \"/:t\" }\n",
+            "routes[0].strip-prefix", "must be literal segments"),
+        bad("duplicate route id", UPSTREAMS
+                + "routes:\n  - { id: products, path: /a, upstream: catalog }\n"
+                + "  - { id: products, path: /b, upstream: catalog }\n",
+            "routes[1].id", "duplicate route id 'products'"),
+        bad("port out of range", "server: { port: 70000 }\n",
+            "server.port", "must be between 0 and 65535, was 70000"),
+        bad("admin port not a number", "server: { admin-port: nine }\n",
+            "server.admin-port", "must be an integer, was 'nine'"),
+        bad("unset variable without default", "upstreams:\n  catalog: { instances: [\"${NOPE_URL}\"] }\n",
+            "upstreams.catalog.instances[0]", "environment variable NOPE_URL is not set and has no default"),
+        bad("unknown balancer", "upstreams:\n  catalog: { instances: [\"http://h:1\"], balancer: random }\n",
+            "upstreams.catalog.balancer", "must be round-robin or least-requests, was 'random'"),
+        bad("canary to an unknown upstream", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, canary: { upstream: catalog-v2, weight: 10 } }\n",
+            "routes[0].canary.upstream", "unknown upstream 'catalog-v2'"),
+        bad("canary weight above 100", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, canary: { upstream: reviews, weight: 150 } }\n",
+            "routes[0].canary.weight", "must be between"),
+        bad("unknown HTTP method", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, methods: [GET, FETCH] }\n",
+            "routes[0].methods[1]", "unknown HTTP method 'FETCH'"),
+        bad("route that is not a mapping", UPSTREAMS + "routes:\n  - /a\n",
+            "routes[0]", "must be a mapping"),
+        bad("routes that are not a list", UPSTREAMS + "routes: { path: /a }\n",
+            "routes", "must be a list"),
+        bad("bad trusted proxy", "server: { trusted-proxies: [\"10.0.0.0/8\", \"10/8\"] }\n",
+            "server.trusted-proxies[1]", "not a numeric IPv4/IPv6 address"),
+        bad("duplicate YAML key", UPSTREAMS.replace("reviews:", "catalog:"),
+            "", "Duplicate field 'catalog'"));
+  }
+
+  private static Arguments bad(String what, String yaml, String path, String message) {
+    return Arguments.of(what, yaml, List.of(new ConfigProblem(path, message)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badSnippets")
+  void eachMistakeIsReportedWithItsKeyPath(String what, String yaml, List<ConfigProblem> expected) {
+    ConfigException e = catchThrowableOfType(() -> parse(yaml), ConfigException.class);
+    assertThat(e).as(what).isNotNull();
+    assertThat(e.source()).isEqualTo("bad.yaml");
+    assertThat(e.getMessage()).startsWith("invalid configuration in bad.yaml (");
+    assertThat(e.problems()).hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(e.problems().get(i).path()).as(what).isEqualTo(expected.get(i).path());
+      assertThat(e.problems().get(i).message()).as(what).contains(expected.get(i).message());
+      assertThat(e.getMessage()).contains(e.problems().get(i).toString());
+    }
+  }
+
+  @Test
+  void invalidYamlNamesTheLine() {
+    ConfigException e = catchThrowableOfType(() -> parse("server:\n  port: 1\n  limits: [1, 2\nroutes: []\n"),
+        ConfigException.class);
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.problems().get(0).path()).isEmpty();
+    assertThat(e.problems().get(0).message()).contains("is not valid YAML").containsPattern("line [34]");
+    assertThat(e.getMessage()).contains("bad.yaml");
+  }
+
+  @Test
+  void everyProblemIsReportedTogether() {
+    ConfigException e = catchThrowableOfType(() -> parse("""
+        server: { port: -1, idle-timeout: soon }
+        upstreams:
+          catalog: { instances: ["gopher://h:70"], balancer: fastest }
+        routes:
+          - { path: /a, upstream: nowhere, colour: blue }
+        endpoints:
+          x: { deadline: later }
+        """), ConfigException.class);
+    assertThat(e.problems()).extracting(ConfigProblem::path).containsExactlyInAnyOrder(
+        "server.port", "server.idle-timeout", "upstreams.catalog.instances[0]",
+        "upstreams.catalog.balancer", "routes[0].colour", "routes[0].upstream", "endpoints.x.deadline");
+    assertThat(e.getMessage()).startsWith("invalid configuration in bad.yaml (7 problems)");
+  }
+
+  @Test
+  void variablesAreSubstitutedWithTheirValueOrDefault() {
+    BffConfig c = parse("""
+        server: { port: "${PORT:8181}", host: "${EMPTY:0.0.0.0}" }
+        upstreams:
+          catalog: { instances: ["${CATALOG_URL:http://127.0.0.1:7101}"] }
+          reviews: { instances: ["${REVIEWS_URL:http://127.0.0.1:7102}"], response-timeout: "${RT:250ms}" }
+        """);
+    assertThat(c.server().port()).isEqualTo(8181);
+    assertThat(c.server().host()).isEmpty();
+    assertThat(c.server().adminPort()).isEqualTo(9080);
+    assertThat(c.upstreams().get("catalog").instances()).extracting(Object::toString)
+        .containsExactly("http://10.0.0.7:7101");
+    assertThat(c.upstreams().get("reviews").instances()).extracting(Object::toString)
+        .containsExactly("http://127.0.0.1:7102");
+    assertThat(c.upstreams().get("reviews").responseTimeout()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void aYamlEndpointBlockThatNoCodeDeclaresFailsStartUp(Vertx vertx) {
+    BffModule module = new BffModule() {
+      @Override
+      public String name() {
+        return "bff-check";
+      }
+
+      @Override
+      public void endpoints(Endpoints e) {
+        e.get("summary", "/summary", r -> Future.succeededFuture(Reply.status(204)));
+      }
+    };
+    BffConfig config = parse("""
+        server: { port: 0, admin-port: 0, instances: 1 }
+        endpoints:
+          summary: { deadline: 1s }
+          sumary: { deadline: 1s }
+        """);
+    assertThatThrownBy(() -> Bff.start(vertx, module, config).await())
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).extracting(ConfigProblem::path).containsExactly("endpoints.sumary");
+          assertThat(e.problems().get(0).message()).contains("no endpoint named 'sumary'").contains("summary");
+          assertThat(e.getMessage()).contains("bad.yaml");
+        });
+  }
+
+  @Test
+  void launchingWithABadFileExitsWithStatus2AndAPlainMessage(@TempDir Path dir) throws Exception {
+    String err = launch(dir, UPSTREAMS + "routes:\n  - { path: /a, upstream: catalgo }\n");
+    assertThat(err).contains("routes[0].upstream").contains("catalgo");
+  }
+
+  @Test
+  void launchingWithAnEndpointBlockNoCodeDeclaresExitsWithStatus2Too(@TempDir Path dir) throws Exception {
+    String err = launch(dir, "server: { port: 0, admin-port: 0, instances: 1 }\n"
+        + "endpoints:\n  nope: { deadline: 1s }\n");
+    assertThat(err).contains("endpoints.nope");
+  }
+
+  /** Runs {@link BadConfigMain} on a file of {@code yaml}; asserts exit 2 and a plain message naming the file. */
+  private static String launch(Path dir, String yaml) throws Exception {
+    Path file = dir.resolve("bff-broken.yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        BadConfigMain.class.getName(), "--config", file.toString())
+        .redirectOutput(dir.resolve("stdout.txt").toFile())
+        .redirectError(dir.resolve("stderr.txt").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+    try {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("process exited within 60 s").isTrue();
+      String err = Files.readString(dir.resolve("stderr.txt"));
+      assertThat(p.exitValue()).as("exit status; stderr: %s", err).isEqualTo(2);
+      assertThat(err).contains(file.toString());
+      assertThat(err).doesNotContain("\tat ").doesNotContain("Exception");
+      return err;
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}
