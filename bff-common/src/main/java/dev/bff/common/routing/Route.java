@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * A compiled route: conditions on path, method, host and headers, and the {@link Target} it leads
  * to. Precedence (most specific first): exact paths, then paths with parameters, then prefixes;
- * within a kind, more segments, then more literal segments; then routes with more conditions
- * (host, headers, methods); then file order.
+ * within a kind, more segments, then more literal segments; then more host and header conditions;
+ * then an exact host before a {@code *.} wildcard; then a route with a method list before one
+ * without; then file order.
  */
 public final class Route {
   /** Orders routes from most to least specific. */
@@ -20,6 +21,8 @@ public final class Route {
       .thenComparing(r -> -r.path.segmentCount())
       .thenComparing(r -> -r.path.literalCount())
       .thenComparing(r -> -r.conditionCount())
+      .thenComparing(r -> r.host != null && r.host.startsWith("*.") ? 1 : 0)
+      .thenComparing(r -> r.methods.length == 0 ? 1 : 0)
       .thenComparing(r -> r.order);
 
   private final String id;
@@ -69,8 +72,9 @@ public final class Route {
     return target;
   }
 
+  /** Host and header conditions; a method list ranks below them (see {@link #PRECEDENCE}). */
   int conditionCount() {
-    return (host == null ? 0 : 1) + headerNames.length + (methods.length == 0 ? 0 : 1);
+    return (host == null ? 0 : 1) + headerNames.length;
   }
 
   boolean allows(HttpMethod m) {

@@ -214,6 +214,20 @@ class RoutingTest {
   }
 
   @Test
+  void hostAndHeaderConditionsOutrankAMethodListAndAnExactHostOutranksAWildcard(Vertx vertx) {
+    gateway(vertx, """
+          - { path: "/v/**", upstream: a, methods: [GET] }
+          - { path: "/v/**", upstream: b, headers: { X-Canary: "1" } }
+          - { path: "/w", upstream: a, host: "*.example.com" }
+          - { path: "/w", upstream: b, host: shop.example.com }
+        """);
+    assertThat(who("/v/x")).isEqualTo("a");
+    assertThat(who("/v/x", Map.of("X-Canary", "1"))).isEqualTo("b");
+    assertThat(who("/w", Map.of("Host", "shop.example.com"))).isEqualTo("b");
+    assertThat(who("/w", Map.of("Host", "api.example.com"))).isEqualTo("a");
+  }
+
+  @Test
   void tiesGoToFileOrder(Vertx vertx) {
     gateway(vertx, """
           - { path: /t, upstream: b }
