@@ -9,6 +9,7 @@ import dev.bff.common.upstream.UpstreamClient;
 import dev.bff.common.upstream.UpstreamGroup;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -35,7 +36,8 @@ final class ProxyCall {
   private final String uri;
   private final ProxyTarget.ProxySettings settings;
   private final MultiMap headers;
-  private final boolean hasBody;
+  private boolean hasBody;
+  private Buffer early;
   private final long maxBody;
   private final HostAndPort clientAuthority;
   private Instance instance;
@@ -62,11 +64,29 @@ final class ProxyCall {
 
   void start() {
     ex.upstream(group.name());
+    ex.onClientClose(v -> clientGone());
+    group.retryBudget().onRequest();
+    if (hasBody && req.version() == HttpVersion.HTTP_2 && req.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+      // HTTP/2 ends a bodiless request (END_STREAM on HEADERS) only after this handler returns: keep what
+      // arrives meanwhile and decide one tick later, so a GET is not sent chunked and stays retryable
+      req.handler(b -> {
+        early = early == null ? Buffer.buffer().appendBuffer(b) : early.appendBuffer(b);
+        req.pause();
+      });
+      Vertx.currentContext().runOnContext(v -> {
+        hasBody = early != null || !req.isEnded();
+        if (hasBody) {
+          req.pause();
+        }
+        if (!done) {
+          attempt(null);
+        }
+      });
+      return;
+    }
     if (hasBody) {
       req.pause();
     }
-    ex.onClientClose(v -> clientGone());
-    group.retryBudget().onRequest();
     attempt(null);
   }
 
@@ -122,7 +142,14 @@ final class ProxyCall {
       }
     });
     req.exceptionHandler(t -> abortUpstream());
-    req.resume();
+    Buffer first = early;
+    early = null;
+    if (first != null) {
+      uploadChunk(first);
+    }
+    if (!done && !creq.writeQueueFull()) {
+      req.resume();
+    }
   }
 
   private void uploadChunk(Buffer b) {
