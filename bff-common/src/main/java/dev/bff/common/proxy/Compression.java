@@ -7,21 +7,42 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Decides per response whether the server's gzip/deflate encoder may compress it: only for
- * clients that accept it, bodies not already encoded, and compressible content types. The encoder
- * skips a response marked {@code Content-Encoding: identity} (and drops that marker).
+ * clients that accept it, bodies not already encoded, compressible content types, and bodies not
+ * known (by Content-Length) to be under {@code min-size}. The encoder skips a response marked
+ * {@code Content-Encoding: identity} (and drops that marker).
  */
 public final class Compression {
   private Compression() {}
 
-  /** Marks the response as not to be compressed unless its type is compressible. */
-  public static void decide(CompressionConfig config, HttpServerRequest req, MultiMap responseHeaders) {
+  /**
+   * Marks the response as not to be compressed unless its type is compressible and its declared
+   * length is not under {@code min-size}.
+   *
+   * @return whether the encoder may compress it (the client sent Accept-Encoding and nothing forbids it)
+   */
+  public static boolean decide(CompressionConfig config, HttpServerRequest req, MultiMap responseHeaders) {
     if (!config.enabled() || responseHeaders.contains(HttpHeaders.CONTENT_ENCODING)
         || req.getHeader(HttpHeaders.ACCEPT_ENCODING) == null) {
-      return;
+      return false;
     }
     String type = responseHeaders.get(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !compressible(config, type)) {
+    if (type == null || !compressible(config, type) || knownSmall(config, responseHeaders)) {
       responseHeaders.set(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+      return false;
+    }
+    return true;
+  }
+
+  // the HTTP/1 encoder judges min-size by the first chunk only, the HTTP/2 one not at all
+  private static boolean knownSmall(CompressionConfig config, MultiMap headers) {
+    String cl = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (cl == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(cl.trim()) < config.minSize();
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 

@@ -244,12 +244,15 @@ final class ProxyCall {
     String me = Forwarding.viaEntry(cresp.version());
     out.set("via", via == null ? me : via + ", " + me);
     HeaderEdits.apply(settings.responseOps(), out);
-    Compression.decide(settings.server().compression(), req, out);
+    boolean compress = Compression.decide(settings.server().compression(), req, out);
     if (!out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
       if (req.version() == HttpVersion.HTTP_1_0) {
         resp.putHeader(HttpHeaders.CONNECTION, "close");
       }
       resp.setChunked(true);
+    }
+    if (compress && req.version() == HttpVersion.HTTP_1_1) {
+      resp.writeHead(); // alone, so the encoder does not judge min-size by a small first chunk
     }
   }
 
