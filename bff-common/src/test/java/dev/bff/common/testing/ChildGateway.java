@@ -25,11 +25,12 @@ public final class ChildGateway implements AutoCloseable {
   private final Path config;
   private final StringBuffer output = new StringBuffer();
   private final CompletableFuture<int[]> ports = new CompletableFuture<>();
+  private final Thread reader;
 
   private ChildGateway(Process process, Path config) {
     this.process = process;
     this.config = config;
-    Thread reader = new Thread(this::pump, "child-gateway-output");
+    reader = new Thread(this::pump, "child-gateway-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -89,6 +90,28 @@ public final class ChildGateway implements AutoCloseable {
   /** The child process (to signal it or wait for its exit). */
   public Process process() {
     return process;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the child to exit and for all of its output to be read.
+   *
+   * @return whether it exited in time
+   */
+  public boolean awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
+    if (!process.waitFor(timeout, unit)) {
+      return false;
+    }
+    reader.join(TimeUnit.SECONDS.toMillis(10));
+    return true;
+  }
+
+  /**
+   * Sends SIGTERM (on Linux). Unlike {@link Process#destroy()}, which signals too but also closes
+   * this side of the child's output pipe (so the child's later log lines are lost), it keeps
+   * reading the child's output.
+   */
+  public void terminate() {
+    process.toHandle().destroy();
   }
 
   /** Everything the child wrote so far. */
