@@ -9,6 +9,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -16,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Bodies many times the gateway's heap stream through it both ways with back-pressure. The gateway
  * runs in a child JVM with a 64 MB heap (and as much direct memory): buffering a body would kill it.
+ * HTTP/1.1 and HTTP/2 (h2c) clients, with and without Content-Length.
  * The upstream and the clients live in this JVM and never hold a body either: they count bytes.
  * (With back-pressure switched off in {@link ProxyCall}, the child dies of OutOfMemoryError here.)
  */
@@ -43,6 +46,7 @@ class StreamingTest {
   static HttpServer upstream;
   static ChildGateway gateway;
   static HttpClient client;
+  static HttpClient h2;
   static final AtomicLong uploaded = new AtomicLong();
   static final AtomicLong downloaded = new AtomicLong();
 
@@ -65,6 +69,8 @@ class StreamingTest {
         """.formatted(upstream.actualPort()), "-Xmx64m", "-XX:MaxDirectMemorySize=64m",
         "-XX:+ExitOnOutOfMemoryError");
     client = vertx.createHttpClient();
+    h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
   }
 
   @AfterAll
@@ -156,6 +162,30 @@ class StreamingTest {
         .compose(HttpClientResponse::body)
         .timeout(90, TimeUnit.SECONDS).await().toJsonObject();
     assertThat(answer.getLong("received")).isEqualTo(size);
+  }
+
+  @Test
+  void anHttp2UploadWithoutContentLengthStreamsWithFlowControl() {
+    uploaded.set(0);
+    long size = 192 * MB + 7;
+    JsonObject answer = h2.request(at(HttpMethod.POST, "/big/upload"))
+        .compose(req -> req.send(new GeneratedBody(Vertx.currentContext(), size)))
+        .compose(resp -> {
+          assertThat(resp.version()).isEqualTo(HttpVersion.HTTP_2);
+          return resp.body();
+        })
+        .timeout(90, TimeUnit.SECONDS).await().toJsonObject();
+    assertThat(answer.getLong("received")).isEqualTo(size);
+  }
+
+  @Test
+  void anHttp2DownloadStreamsWithFlowControl() {
+    long size = 192 * MB + 7;
+    long got = h2.request(at(HttpMethod.GET, "/big/download?size=" + size))
+        .compose(HttpClientRequest::send)
+        .compose(StreamingTest::count)
+        .timeout(90, TimeUnit.SECONDS).await();
+    assertThat(got).isEqualTo(size);
   }
 
   @Test
