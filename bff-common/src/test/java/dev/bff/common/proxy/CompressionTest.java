@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.FakeUpstream;
+import dev.bff.common.testing.PinnedClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -118,14 +115,16 @@ class CompressionTest {
   void imagesAndBinaryAreSentAsTheyAreWithoutAnIdentityMarker(Vertx vertx) {
     Buffer bytes = Buffer.buffer(new byte[16 * 1024]);
     gateway(vertx);
+    PinnedClient http = PinnedClient.create(vertx);
     for (String type : new String[] {"image/png", "application/octet-stream"}) {
       up.handler(req -> answer(req.response(), type, bytes));
-      var r = bff.get("/api/blob", Map.of("Accept-Encoding", "gzip, deflate"));
+      var r = http.get(bff.port(), "/api/blob", Map.of("Accept-Encoding", "gzip, deflate"));
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.headers().getAll("content-encoding")).as(type).isEmpty();
       assertThat(r.header("content-type")).isEqualTo(type);
       assertThat(r.body()).isEqualTo(bytes);
     }
+    http.close();
   }
 
   @Test
@@ -175,8 +174,8 @@ class CompressionTest {
   @Test
   void overHttp2TheSameRulesHold(Vertx vertx) throws IOException {
     gateway(vertx);
-    HttpClient h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(bff.port()));
+    PinnedClient h2 = PinnedClient.create(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
     try {
       var json = get(h2, "/api/items");
       assertThat(json.header("content-encoding")).isEqualTo("gzip");
@@ -192,14 +191,12 @@ class CompressionTest {
       assertThat(tiny.headers().getAll("content-encoding")).as("under min-size").isEmpty();
       assertThat(tiny.body()).isEqualTo(small);
     } finally {
-      h2.close().await();
+      h2.close();
     }
   }
 
-  private static BffUnderTest.Response get(HttpClient c, String uri) {
-    return c.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).putHeader("Accept-Encoding", "gzip"))
-        .compose(HttpClientRequest::send)
-        .compose(resp -> resp.body().map(b -> new BffUnderTest.Response(resp.statusCode(), resp.headers(), b)))
-        .await();
+  private BffUnderTest.Response get(PinnedClient c, String uri) {
+    return c.get(bff.port(), uri, Map.of("Accept-Encoding", "gzip"));
   }
+
 }

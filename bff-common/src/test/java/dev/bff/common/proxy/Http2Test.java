@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.FakeUpstream;
+import dev.bff.common.testing.PinnedClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -49,7 +49,7 @@ class Http2Test {
 
   FakeUpstream up;
   BffUnderTest bff;
-  HttpClient client;
+  PinnedClient client;
   final AtomicInteger clientConnections = new AtomicInteger();
   final List<HttpConnection> connections = new CopyOnWriteArrayList<>();
 
@@ -61,7 +61,7 @@ class Http2Test {
   @AfterEach
   void stop() {
     if (client != null) {
-      client.close().await();
+      client.close();
     }
     if (bff != null) {
       bff.close();
@@ -90,18 +90,18 @@ class Http2Test {
     }
   }
 
-  private HttpClient client(Vertx vertx, HttpClientOptions options) {
-    client = vertx.httpClientBuilder().with(options.setDefaultHost("127.0.0.1").setDefaultPort(bff.port()))
+  private PinnedClient client(Vertx vertx, HttpClientOptions options) {
+    client = PinnedClient.of(vertx, vertx.httpClientBuilder().with(options.setDefaultHost("127.0.0.1").setDefaultPort(bff.port()))
         .with(new PoolOptions().setHttp2MaxSize(1).setHttp1MaxSize(1))
         .withConnectHandler(c -> {
           clientConnections.incrementAndGet();
           connections.add(c);
         })
-        .build();
+        .build());
     return client;
   }
 
-  private HttpClient h2c(Vertx vertx) {
+  private PinnedClient h2c(Vertx vertx) {
     bff = BffUnderTest.start(vertx, ROUTES, Map.of("SVC", up.url()));
     return client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
@@ -113,8 +113,9 @@ class Http2Test {
     return r.body().map(b -> new Answer(r.version(), r.statusCode(), r.getHeader("via"), b.toJsonObject()));
   }
 
-  private static Answer get(HttpClient c, String uri) {
-    return c.request(HttpMethod.GET, uri).compose(HttpClientRequest::send).compose(Http2Test::answer).await();
+  private static Answer get(PinnedClient c, String uri) {
+    return c.call(h -> h.request(HttpMethod.GET, uri).compose(HttpClientRequest::send).compose(Http2Test::answer))
+        .await();
   }
 
   @Test
@@ -141,7 +142,7 @@ class Http2Test {
         routes:
           - { path: "/api/**", upstream: svc, strip-prefix: /api }
         """.formatted(refused), Map.of("SVC", up.url()));
-    HttpClient c = client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+    PinnedClient c = client(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
     for (int i = 0; i < 4; i++) {
       assertThat(get(c, "/api/items/" + i).status()).as("request %d", i).isEqualTo(200);
@@ -167,11 +168,12 @@ class Http2Test {
         held.forEach(e -> report(e.getKey(), e.getValue()));
       }
     }));
-    HttpClient c = h2c(vertx);
+    PinnedClient c = h2c(vertx);
     List<Future<Answer>> all = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      all.add(c.request(HttpMethod.GET, "/api/items/" + i).compose(HttpClientRequest::send)
-          .compose(Http2Test::answer));
+      String uri = "/api/items/" + i;
+      all.add(c.call(h -> h.request(HttpMethod.GET, uri).compose(HttpClientRequest::send)
+          .compose(Http2Test::answer)));
     }
     Future.all(all).timeout(30, TimeUnit.SECONDS).await();
     assertThat(all).allSatisfy(f -> {
@@ -185,23 +187,23 @@ class Http2Test {
   @Test
   void aPostBodyWithContentLengthReachesTheUpstreamIntact(Vertx vertx) {
     Buffer body = randomBody(1024 * 1024 + 7);
-    Answer a = h2c(vertx).request(HttpMethod.POST, "/api/upload")
-        .compose(req -> req.send(body)).compose(Http2Test::answer).await();
+    Answer a = h2c(vertx).call(h -> h.request(HttpMethod.POST, "/api/upload")
+        .compose(req -> req.send(body)).compose(Http2Test::answer)).await();
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.body().getInteger("bodySize")).isEqualTo(body.length());
     assertThat(a.body().getString("sha256")).isEqualTo(sha256(body));
     assertThat(a.body().getString("contentLength")).isEqualTo(Integer.toString(body.length()));
   }
 
-  private static Answer postWithoutLength(HttpClient c, Buffer body, int chunk) {
-    return c.request(HttpMethod.POST, "/api/upload").compose(req -> {
+  private static Answer postWithoutLength(PinnedClient c, Buffer body, int chunk) {
+    return c.call(h -> h.request(HttpMethod.POST, "/api/upload").compose(req -> {
       req.setChunked(true);
       for (int off = 0; off < body.length(); off += chunk) {
         req.write(body.slice(off, Math.min(body.length(), off + chunk)));
       }
       req.end();
       return req.response();
-    }).compose(Http2Test::answer).await();
+    }).compose(Http2Test::answer)).await();
   }
 
   @Test
@@ -217,7 +219,7 @@ class Http2Test {
 
   @Test
   void aSmallPostBodyArrivingWithItsHeadersIsNotLost(Vertx vertx) {
-    HttpClient c = h2c(vertx);
+    PinnedClient c = h2c(vertx);
     Buffer body = Buffer.buffer("{\"tiny\":true}");
     Answer a = postWithoutLength(c, body, 1024);
     assertThat(a.body().getInteger("bodySize")).isEqualTo(body.length());
@@ -238,7 +240,7 @@ class Http2Test {
   @Test
   void overTlsAlpnNegotiatesH2(Vertx vertx) {
     tlsGateway(vertx);
-    HttpClient c = client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setTrustAll(true)
+    PinnedClient c = client(vertx, new HttpClientOptions().setSsl(true).setUseAlpn(true).setTrustAll(true)
         .setVerifyHost(false).setProtocolVersion(HttpVersion.HTTP_2));
     Answer a = get(c, "/api/secure");
     assertThat(a.status()).isEqualTo(200);
@@ -252,7 +254,7 @@ class Http2Test {
   @Test
   void overTlsAnHttp11ClientWorksToo(Vertx vertx) {
     tlsGateway(vertx);
-    HttpClient c = client(vertx, new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    PinnedClient c = client(vertx, new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     Answer a = get(c, "/api/secure");
     assertThat(a.status()).isEqualTo(200);
     assertThat(a.version()).isEqualTo(HttpVersion.HTTP_1_1);

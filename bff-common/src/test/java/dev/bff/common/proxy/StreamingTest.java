@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bff.common.testing.ChildGateway;
 import dev.bff.common.testing.GeneratedBody;
+import dev.bff.common.testing.PinnedClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -45,8 +45,8 @@ class StreamingTest {
   static Vertx vertx;
   static HttpServer upstream;
   static ChildGateway gateway;
-  static HttpClient client;
-  static HttpClient h2;
+  static PinnedClient client;
+  static PinnedClient h2;
   static final AtomicLong uploaded = new AtomicLong();
   static final AtomicLong downloaded = new AtomicLong();
 
@@ -68,8 +68,8 @@ class StreamingTest {
           - { path: "/big/**", upstream: big, strip-prefix: /big }
         """.formatted(upstream.actualPort()), "-Xmx64m", "-XX:MaxDirectMemorySize=64m",
         "-XX:+ExitOnOutOfMemoryError");
-    client = vertx.createHttpClient();
-    h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+    client = PinnedClient.create(vertx);
+    h2 = PinnedClient.create(vertx, new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
         .setHttp2ClearTextUpgrade(false));
   }
 
@@ -141,13 +141,13 @@ class StreamingTest {
   @Test
   void anUploadEightTimesTheGatewayHeapStreamsToTheUpstream() {
     uploaded.set(0);
-    JsonObject answer = client.request(at(HttpMethod.POST, "/big/upload"))
+    JsonObject answer = client.call(c -> c.request(at(HttpMethod.POST, "/big/upload"))
         .compose(req -> req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(BIG))
             .send(new GeneratedBody(Vertx.currentContext(), BIG)))
         .compose(resp -> {
           assertThat(resp.statusCode()).isEqualTo(200);
           return resp.body();
-        })
+        }))
         .timeout(90, TimeUnit.SECONDS).await().toJsonObject();
     assertThat(answer.getLong("received")).isEqualTo(BIG);
     assertThat(uploaded.get()).isEqualTo(BIG);
@@ -157,9 +157,9 @@ class StreamingTest {
   void aChunkedUploadWithoutContentLengthStreamsToo() {
     uploaded.set(0);
     long size = 128 * MB + 12345;
-    JsonObject answer = client.request(at(HttpMethod.POST, "/big/upload"))
+    JsonObject answer = client.call(c -> c.request(at(HttpMethod.POST, "/big/upload"))
         .compose(req -> req.setChunked(true).send(new GeneratedBody(Vertx.currentContext(), size)))
-        .compose(HttpClientResponse::body)
+        .compose(HttpClientResponse::body))
         .timeout(90, TimeUnit.SECONDS).await().toJsonObject();
     assertThat(answer.getLong("received")).isEqualTo(size);
   }
@@ -168,12 +168,12 @@ class StreamingTest {
   void anHttp2UploadWithoutContentLengthStreamsWithFlowControl() {
     uploaded.set(0);
     long size = 192 * MB + 7;
-    JsonObject answer = h2.request(at(HttpMethod.POST, "/big/upload"))
+    JsonObject answer = h2.call(c -> c.request(at(HttpMethod.POST, "/big/upload"))
         .compose(req -> req.send(new GeneratedBody(Vertx.currentContext(), size)))
         .compose(resp -> {
           assertThat(resp.version()).isEqualTo(HttpVersion.HTTP_2);
           return resp.body();
-        })
+        }))
         .timeout(90, TimeUnit.SECONDS).await().toJsonObject();
     assertThat(answer.getLong("received")).isEqualTo(size);
   }
@@ -181,9 +181,9 @@ class StreamingTest {
   @Test
   void anHttp2DownloadStreamsWithFlowControl() {
     long size = 192 * MB + 7;
-    long got = h2.request(at(HttpMethod.GET, "/big/download?size=" + size))
+    long got = h2.call(c -> c.request(at(HttpMethod.GET, "/big/download?size=" + size))
         .compose(HttpClientRequest::send)
-        .compose(StreamingTest::count)
+        .compose(StreamingTest::count))
         .timeout(90, TimeUnit.SECONDS).await();
     assertThat(got).isEqualTo(size);
   }
@@ -192,12 +192,12 @@ class StreamingTest {
   void aDownloadEightTimesTheGatewayHeapArrivesByteForByte() {
     downloaded.set(0);
     HttpClientResponse[] head = new HttpClientResponse[1];
-    long got = client.request(at(HttpMethod.GET, "/big/download?size=" + BIG))
+    long got = client.call(c -> c.request(at(HttpMethod.GET, "/big/download?size=" + BIG))
         .compose(HttpClientRequest::send)
         .compose(resp -> {
           head[0] = resp;
           return count(resp);
-        })
+        }))
         .timeout(90, TimeUnit.SECONDS).await();
     assertThat(head[0].statusCode()).isEqualTo(200);
     assertThat(head[0].getHeader(HttpHeaders.CONTENT_LENGTH)).isEqualTo(Long.toString(BIG));
@@ -209,7 +209,7 @@ class StreamingTest {
     downloaded.set(0);
     long size = 256 * MB;
     long[] writtenWhileSlow = {-1};
-    long got = client.request(at(HttpMethod.GET, "/big/download?size=" + size))
+    long got = client.call(c -> c.request(at(HttpMethod.GET, "/big/download?size=" + size))
         .compose(HttpClientRequest::send)
         .compose(resp -> {
           resp.pause();
@@ -226,7 +226,7 @@ class StreamingTest {
             resp.resume();
           });
           return all;
-        })
+        }))
         .timeout(90, TimeUnit.SECONDS).await();
     assertThat(got).isEqualTo(size);
     assertThat(writtenWhileSlow[0]).as("bytes the upstream could write while the client read slowly")
