@@ -7,21 +7,61 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Decides per response whether the server's gzip/deflate encoder may compress it: only for
- * clients that accept it, bodies not already encoded, and compressible content types. The encoder
- * skips a response marked {@code Content-Encoding: identity} (and drops that marker).
+ * clients that accept it, bodies not already encoded, compressible content types, and bodies not
+ * known (by Content-Length) to be under {@code min-size}. The encoder skips a response marked
+ * {@code Content-Encoding: identity} (and drops that marker). Responses of a compressible type
+ * carry {@code Vary: Accept-Encoding} whether or not this client's copy was compressed.
  */
 public final class Compression {
   private Compression() {}
 
-  /** Marks the response as not to be compressed unless its type is compressible. */
-  public static void decide(CompressionConfig config, HttpServerRequest req, MultiMap responseHeaders) {
-    if (!config.enabled() || responseHeaders.contains(HttpHeaders.CONTENT_ENCODING)
-        || req.getHeader(HttpHeaders.ACCEPT_ENCODING) == null) {
-      return;
+  /**
+   * Marks the response as not to be compressed unless its type is compressible and its declared
+   * length is not under {@code min-size}.
+   *
+   * @return whether the encoder may compress it (the client sent Accept-Encoding and nothing forbids it)
+   */
+  public static boolean decide(CompressionConfig config, HttpServerRequest req, MultiMap responseHeaders) {
+    if (!config.enabled() || responseHeaders.contains(HttpHeaders.CONTENT_ENCODING)) {
+      return false;
     }
     String type = responseHeaders.get(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !compressible(config, type)) {
+    boolean eligible = type != null && compressible(config, type);
+    if (eligible) {
+      varyOnAcceptEncoding(responseHeaders); // caches must key this response by Accept-Encoding
+    }
+    if (req.getHeader(HttpHeaders.ACCEPT_ENCODING) == null) {
+      return false;
+    }
+    if (!eligible || knownSmall(config, responseHeaders)) {
       responseHeaders.set(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+      return false;
+    }
+    return true;
+  }
+
+  private static void varyOnAcceptEncoding(MultiMap headers) {
+    for (String v : headers.getAll(HttpHeaders.VARY)) {
+      for (String token : v.split(",")) {
+        String t = token.trim();
+        if (t.equals("*") || t.equalsIgnoreCase("accept-encoding")) {
+          return;
+        }
+      }
+    }
+    headers.add(HttpHeaders.VARY, "Accept-Encoding");
+  }
+
+  // the HTTP/1 encoder judges min-size by the first chunk only, the HTTP/2 one not at all
+  private static boolean knownSmall(CompressionConfig config, MultiMap headers) {
+    String cl = headers.get(HttpHeaders.CONTENT_LENGTH);
+    if (cl == null) {
+      return false;
+    }
+    try {
+      return Long.parseLong(cl.trim()) < config.minSize();
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 

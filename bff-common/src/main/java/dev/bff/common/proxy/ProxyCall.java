@@ -9,6 +9,7 @@ import dev.bff.common.upstream.UpstreamClient;
 import dev.bff.common.upstream.UpstreamGroup;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -36,7 +37,8 @@ final class ProxyCall {
   private final String uri;
   private final ProxyTarget.ProxySettings settings;
   private final MultiMap headers;
-  private final boolean hasBody;
+  private boolean hasBody;
+  private Buffer early;
   private final long maxBody;
   private Instance instance;
   private HttpClientRequest creq;
@@ -67,11 +69,29 @@ final class ProxyCall {
 
   void start() {
     ex.upstream(group.name());
+    ex.onClientClose(v -> clientGone());
+    group.retryBudget().onRequest();
+    if (hasBody && req.version() == HttpVersion.HTTP_2 && req.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+      // HTTP/2 ends a bodiless request (END_STREAM on HEADERS) only after this handler returns: keep what
+      // arrives meanwhile and decide one tick later, so a GET is not sent chunked and stays retryable
+      req.handler(b -> {
+        early = early == null ? Buffer.buffer().appendBuffer(b) : early.appendBuffer(b);
+        req.pause();
+      });
+      Vertx.currentContext().runOnContext(v -> {
+        hasBody = early != null || !req.isEnded();
+        if (hasBody) {
+          req.pause();
+        }
+        if (!done) {
+          attempt();
+        }
+      });
+      return;
+    }
     if (hasBody) {
       req.pause();
     }
-    ex.onClientClose(v -> clientGone());
-    group.retryBudget().onRequest();
     attempt();
   }
 
@@ -126,7 +146,14 @@ final class ProxyCall {
       }
     });
     req.exceptionHandler(t -> abortUpstream());
-    req.resume();
+    Buffer first = early;
+    early = null;
+    if (first != null) {
+      uploadChunk(first);
+    }
+    if (!done && !creq.writeQueueFull()) {
+      req.resume();
+    }
   }
 
   private void uploadChunk(Buffer b) {
@@ -223,7 +250,7 @@ final class ProxyCall {
     String me = Forwarding.viaEntry(cresp.version());
     out.set("via", via == null ? me : via + ", " + me);
     HeaderEdits.apply(settings.responseOps(), out);
-    Compression.decide(settings.server().compression(), req, out);
+    boolean compress = Compression.decide(settings.server().compression(), req, out);
     int status = cresp.statusCode();
     boolean bodiless = status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD;
     if (!bodiless && !out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
@@ -231,6 +258,9 @@ final class ProxyCall {
         resp.putHeader(HttpHeaders.CONNECTION, "close");
       }
       resp.setChunked(true);
+    }
+    if (compress && req.version() == HttpVersion.HTTP_1_1) {
+      resp.writeHead(); // alone, so the encoder does not judge min-size by a small first chunk
     }
   }
 

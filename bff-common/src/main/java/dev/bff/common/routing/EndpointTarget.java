@@ -106,6 +106,7 @@ public final class EndpointTarget implements Target {
     for (Map.Entry<String, String> e : reply.headers()) {
       resp.headers().add(e.getKey(), e.getValue());
     }
+    resp.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(reply.body().length()));
     Compression.decide(compression, ex.request(), resp.headers());
     resp.end(reply.body());
   }

@@ -30,6 +30,9 @@ public final class Gateway {
   private final List<HealthChecker> checkers = new ArrayList<>();
   private final List<DnsDiscovery> discoveries = new ArrayList<>();
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final int bindPort;
   private volatile boolean ready;
 
   /**
@@ -52,6 +55,9 @@ public final class Gateway {
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
+    // port 0: Vert.x lets every listener given the same negative port -N share one random port, so
+    // all event loops of this gateway (and only of this one) serve the port the first one picked
+    this.bindPort = config.server().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : config.server().port();
     for (UpstreamConfig u : config.upstreams().values()) {
       groups.put(u.name(), new UpstreamGroup(u, System::nanoTime));
     }
@@ -107,6 +113,11 @@ public final class Gateway {
 
   void ready(boolean r) {
     this.ready = r;
+  }
+
+  /** The port the event loops listen on: the configured one, or a random-port group for port 0. */
+  int bindPort() {
+    return bindPort;
   }
 
   void addServer(HttpServer s) {

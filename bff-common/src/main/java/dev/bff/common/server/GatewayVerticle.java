@@ -81,7 +81,7 @@ public final class GatewayVerticle extends VerticleBase {
     server = vertx.createHttpServer(serverOptions(sc));
     server.requestHandler(front::handle).invalidRequestHandler(front::invalid);
     gateway.addServer(server);
-    return server.listen(sc.port(), sc.host());
+    return server.listen(gateway.bindPort(), sc.host());
   }
 
   static HttpServerOptions serverOptions(ServerConfig sc) {
@@ -98,7 +98,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(sc.compression().enabled())
         .setCompressionLevel(sc.compression().level())
         .setCompressionContentSizeThreshold(sc.compression().minSize())
-        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(sc.limits().maxHeaderSize()));
+        // new Http2Settings() would advertise unlimited streams (2^32-1): keep Vert.x's server default of 100
+        .setInitialSettings(new Http2Settings().setMaxHeaderListSize(sc.limits().maxHeaderSize())
+            .setMaxConcurrentStreams(HttpServerOptions.DEFAULT_INITIAL_SETTINGS_MAX_CONCURRENT_STREAMS));
     if (sc.tls() != null) {
       o.setSsl(true).setUseAlpn(true)
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(sc.tls().certPath()).setKeyPath(sc.tls().keyPath()));
