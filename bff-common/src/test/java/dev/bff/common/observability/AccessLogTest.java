@@ -9,7 +9,7 @@ import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.Endpoints;
 import dev.bff.common.routing.Reply;
 import dev.bff.common.testing.BffUnderTest;
-import dev.bff.common.testing.Eventually;
+import dev.bff.common.testing.Poll;
 import dev.bff.common.testing.FakeUpstream;
 import dev.bff.common.testing.PinnedClient;
 import io.vertx.core.Future;
@@ -94,7 +94,7 @@ class AccessLogTest {
 
   /** The one line logged for a request id (waits for it, and checks it is the only one). */
   private JsonObject lineFor(String requestId) {
-    Eventually.holds(WAIT, "an access-log line for " + requestId,
+    Poll.until("an access-log line for " + requestId, WAIT,
         () -> log.lines.stream().anyMatch(l -> l.contains("\"requestId\":\"" + requestId + "\"")));
     List<JsonObject> mine = log.lines.stream().map(JsonObject::new)
         .filter(j -> requestId.equals(j.getString("requestId"))).toList();
@@ -176,7 +176,7 @@ class AccessLogTest {
     gateway(vertx, true, up.url());
     NetSocket socket = vertx.createNetClient().connect(bff.port(), "127.0.0.1").await();
     socket.write("GET /api/slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: acc-gone-1\r\n\r\n").await();
-    Eventually.holds(WAIT, "the request reaches the upstream", () -> up.count() == 1);
+    Poll.until("the request reaches the upstream", WAIT, () -> up.count() == 1);
     socket.close().await();
     JsonObject line = lineFor("acc-gone-1");
     assertThat(line.getInteger("status")).isEqualTo(499);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.ChildGateway;
-import dev.bff.common.testing.Eventually;
+import dev.bff.common.testing.Poll;
 import dev.bff.common.testing.FakeUpstream;
 import dev.bff.common.testing.PinnedClient;
 import io.vertx.core.Context;
@@ -99,7 +99,7 @@ class GracefulShutdownTest {
       assertThat(get(client, bff.adminPort(), "/health/ready").await().status()).isEqualTo(200);
       Future<Answer> http1 = get(client, bff.port(), "/api/slow/1");
       Future<Answer> http2 = get(h2, bff.port(), "/api/slow/2");
-      Eventually.holds(WAIT, "both requests reach the upstream", () -> held.size() == 2);
+      Poll.until("both requests reach the upstream", WAIT, () -> held.size() == 2);
 
       Future<Void> down = bff.running().shutdown();
       Answer ready = get(client, bff.adminPort(), "/health/ready").await();
@@ -130,12 +130,12 @@ class GracefulShutdownTest {
   void aRequestStillInFlightWhenTheDrainTimeoutPassesIsCut(Vertx vertx) {
     gateway(vertx, "500ms");
     Future<Answer> slow = get(client, bff.port(), "/api/never");
-    Eventually.holds(WAIT, "the request reaches the upstream", () -> held.size() == 1);
+    Poll.until("the request reaches the upstream", WAIT, () -> held.size() == 1);
     long t0 = System.nanoTime();
     bff.running().shutdown().timeout(20, TimeUnit.SECONDS).await();
     long tookMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(tookMs).isGreaterThanOrEqualTo(450);
-    Eventually.holds(WAIT, "the client's request ends", slow::isComplete);
+    Poll.until("the client's request ends", WAIT, slow::isComplete);
     assertThat(slow.failed()).as("cut, not answered: %s", slow.result()).isTrue();
   }
 
@@ -150,7 +150,7 @@ class GracefulShutdownTest {
           - { path: "/api/**", upstream: svc, strip-prefix: /api }
         """.formatted(up.url()), "-Xmx128m")) {
       Future<Answer> slow = get(client, child.port(), "/api/slow");
-      Eventually.holds(WAIT, "the request reaches the upstream", () -> up.count() == 1);
+      Poll.until("the request reaches the upstream", WAIT, () -> up.count() == 1);
       child.terminate(); // SIGTERM
       Answer a = slow.timeout(20, TimeUnit.SECONDS).await();
       assertThat(a.status()).isEqualTo(200);

@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -50,15 +49,20 @@ public final class PinnedClient implements AutoCloseable {
     return p.future();
   }
 
-  /** Sends a request to {@code 127.0.0.1:port} and reads the whole response (waits up to 30 s). */
-  public BffUnderTest.Response send(int port, HttpMethod method, String uri, Map<String, String> headers,
+  /** Sends a request to {@code 127.0.0.1:port} on the pinned context; completes with the whole response. */
+  public Future<BffUnderTest.Response> sendAsync(int port, HttpMethod method, String uri, Map<String, String> headers,
       Buffer body) {
     RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri);
     headers.forEach(o::putHeader);
     return call(c -> c.request(o)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new BffUnderTest.Response(resp.statusCode(), resp.headers(), b))))
-        .timeout(30, TimeUnit.SECONDS).await();
+        .compose(resp -> resp.body().map(b -> new BffUnderTest.Response(resp.statusCode(), resp.headers(), b))));
+  }
+
+  /** Sends a request to {@code 127.0.0.1:port} and reads the whole response (waits up to {@link TestClient#WAIT}). */
+  public BffUnderTest.Response send(int port, HttpMethod method, String uri, Map<String, String> headers,
+      Buffer body) {
+    return TestClient.await(sendAsync(port, method, uri, headers, body), method + " " + uri);
   }
 
   /** GETs {@code uri} from {@code 127.0.0.1:port}. */
