@@ -14,13 +14,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
-import java.util.Map;
 
 /**
  * One proxied request: picks an instance, streams the request body up and the response body down
@@ -198,7 +196,7 @@ final class ProxyCall {
     if (message != null && !message.isEmpty()) {
       resp.setStatusMessage(message);
     }
-    copyResponseHeaders(cresp);
+    ResponseHead.copy(cresp, req, resp, settings);
     cresp.handler(this::downloadChunk);
     cresp.exceptionHandler(t -> {
       // the upstream failed mid-body: cut the client response so it is never taken as complete
@@ -226,41 +224,6 @@ final class ProxyCall {
       HttpClientResponse cresp = creq.response().result();
       cresp.pause();
       resp.drainHandler(v -> cresp.resume());
-    }
-  }
-
-  private void copyResponseHeaders(HttpClientResponse cresp) {
-    MultiMap out = resp.headers();
-    MultiMap in = cresp.headers();
-    for (Map.Entry<String, String> e : in) {
-      String name = e.getKey();
-      if (!HopByHop.is(name) && !name.equalsIgnoreCase("x-request-id")) {
-        out.add(name, e.getValue());
-      }
-    }
-    if (in.contains(HttpHeaders.CONNECTION)) {
-      HopByHop.removeConnectionTokens(in);
-      for (String v : in.getAll(HttpHeaders.CONNECTION)) {
-        for (String t : v.split(",")) {
-          out.remove(t.trim());
-        }
-      }
-    }
-    String via = out.get("via");
-    String me = Forwarding.viaEntry(cresp.version());
-    out.set("via", via == null ? me : via + ", " + me);
-    HeaderEdits.apply(settings.responseOps(), out);
-    boolean compress = Compression.decide(settings.server().compression(), req, out);
-    int status = cresp.statusCode();
-    boolean bodiless = status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD;
-    if (!bodiless && !out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
-      if (req.version() == HttpVersion.HTTP_1_0) {
-        resp.putHeader(HttpHeaders.CONNECTION, "close");
-      }
-      resp.setChunked(true);
-    }
-    if (compress && req.version() == HttpVersion.HTTP_1_1) {
-      resp.writeHead(); // alone, so the encoder does not judge min-size by a small first chunk
     }
   }
 

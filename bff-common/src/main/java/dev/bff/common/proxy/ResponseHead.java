@@ -1,0 +1,55 @@
+package dev.bff.common.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import java.util.Map;
+
+/**
+ * The head of a proxied response: the upstream's headers less hop-by-hop ones (and those named in
+ * its {@code Connection}), {@code Via} extended, the route's response header edits, the compression
+ * decision, and the framing the client connection needs.
+ */
+final class ResponseHead {
+  private ResponseHead() {}
+
+  /** Copies the upstream response head onto the client response. */
+  static void copy(HttpClientResponse cresp, HttpServerRequest req, HttpServerResponse resp,
+      ProxyTarget.ProxySettings settings) {
+    MultiMap out = resp.headers();
+    MultiMap in = cresp.headers();
+    for (Map.Entry<String, String> e : in) {
+      String name = e.getKey();
+      if (!HopByHop.is(name) && !name.equalsIgnoreCase("x-request-id")) {
+        out.add(name, e.getValue());
+      }
+    }
+    if (in.contains(HttpHeaders.CONNECTION)) {
+      for (String v : in.getAll(HttpHeaders.CONNECTION)) {
+        for (String t : v.split(",")) {
+          out.remove(t.trim());
+        }
+      }
+    }
+    String via = out.get("via");
+    String me = Forwarding.viaEntry(cresp.version());
+    out.set("via", via == null ? me : via + ", " + me);
+    HeaderEdits.apply(settings.responseOps(), out);
+    boolean compress = Compression.decide(settings.server().compression(), req, out);
+    int status = cresp.statusCode();
+    boolean bodiless = status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD;
+    if (!bodiless && !out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
+      if (req.version() == HttpVersion.HTTP_1_0) {
+        resp.putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      resp.setChunked(true);
+    }
+    if (compress && req.version() == HttpVersion.HTTP_1_1) {
+      resp.writeHead(); // alone, so the encoder does not judge min-size by a small first chunk
+    }
+  }
+}
