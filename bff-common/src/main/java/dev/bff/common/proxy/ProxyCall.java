@@ -45,9 +45,14 @@ final class ProxyCall {
   private long received;
   private boolean released = true;
   private boolean done;
+  private final Deadlines deadlines;
+  private Deadlines.Entry deadline;
+  private boolean timedOut;
 
-  ProxyCall(Exchange ex, UpstreamClient client, String uri, Forwarding forwarding, ProxyTarget.ProxySettings settings) {
+  ProxyCall(Exchange ex, UpstreamClient client, String uri, Forwarding forwarding, ProxyTarget.ProxySettings settings,
+      Deadlines deadlines) {
     this.ex = ex;
+    this.deadlines = deadlines;
     this.req = ex.request();
     this.resp = ex.response();
     this.client = client;
@@ -129,7 +134,7 @@ final class ProxyCall {
     }
     creq.response().onComplete(this::responded);
     if (!hasBody) {
-      creq.idleTimeout(settings.responseTimeoutMs());
+      deadline = deadlines.start(this);
       creq.end();
       return;
     }
@@ -139,7 +144,7 @@ final class ProxyCall {
     req.handler(this::uploadChunk);
     req.endHandler(v -> {
       if (!done) {
-        creq.idleTimeout(settings.responseTimeoutMs());
+        deadline = deadlines.start(this);
         creq.end();
       }
     });
@@ -169,7 +174,29 @@ final class ProxyCall {
     }
   }
 
+  /** The response head did not arrive within the route's response timeout: 504, never retried. */
+  void responseTimedOut() {
+    deadline = null;
+    if (timedOut || done) {
+      return;
+    }
+    timedOut = true;
+    creq.reset(); // closes the upstream connection (HTTP/1.1) or the stream (HTTP/2)
+    if (instance != null) {
+      group.onFailure(instance);
+    }
+    release();
+    finish(Category.TIMEOUT);
+  }
+
   private void responded(AsyncResult<HttpClientResponse> ar) {
+    if (deadline != null) {
+      deadlines.stop(deadline);
+      deadline = null;
+    }
+    if (timedOut) {
+      return;
+    }
     if (ar.failed()) {
       failed(ar.cause());
       return;
@@ -274,6 +301,10 @@ final class ProxyCall {
 
   private void abortUpstream() {
     done = true;
+    if (deadline != null) {
+      deadlines.stop(deadline);
+      deadline = null;
+    }
     if (creq != null) {
       creq.reset();
     }

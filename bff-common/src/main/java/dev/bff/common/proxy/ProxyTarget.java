@@ -7,6 +7,7 @@ import dev.bff.common.routing.Exchange;
 import dev.bff.common.routing.PathMatch;
 import dev.bff.common.routing.Target;
 import dev.bff.common.upstream.UpstreamClient;
+import io.vertx.core.Vertx;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -21,18 +22,20 @@ public final class ProxyTarget implements Target {
   private final PathRewrite rewrite;
   private final Forwarding forwarding;
   private final ProxySettings settings;
+  private final Deadlines deadlines;
 
   /**
    * Compiles a route.
    *
+   * @param vertx      the Vert.x instance (timers run on the calling event loop)
    * @param route      the route's configuration
    * @param primary    this event loop's pool for the route's upstream
    * @param canary     the pool for the canary upstream, or null
    * @param forwarding forwarding-header policy
    * @param server     server settings (body limit, compression)
    */
-  public ProxyTarget(RouteConfig route, UpstreamClient primary, UpstreamClient canary, Forwarding forwarding,
-      ServerConfig server) {
+  public ProxyTarget(Vertx vertx, RouteConfig route, UpstreamClient primary, UpstreamClient canary,
+      Forwarding forwarding, ServerConfig server) {
     this.route = route;
     this.primary = primary;
     this.canary = canary;
@@ -42,6 +45,7 @@ public final class ProxyTarget implements Target {
     long timeout = (route.timeout() != null ? route.timeout() : primary.group().config().responseTimeout()).toMillis();
     this.settings = new ProxySettings(server, route.preserveHost(), timeout,
         route.requestHeaders(), route.responseHeaders());
+    this.deadlines = new Deadlines(vertx, timeout);
   }
 
   @Override
@@ -52,7 +56,7 @@ public final class ProxyTarget implements Target {
     }
     PathMatch m = ex.match();
     String uri = rewrite.apply(ex.path(), m, ex.request().query());
-    new ProxyCall(ex, up, uri, forwarding, settings).start();
+    new ProxyCall(ex, up, uri, forwarding, settings, deadlines).start();
   }
 
   @Override

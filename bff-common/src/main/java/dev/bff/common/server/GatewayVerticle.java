@@ -63,7 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
     int order = 0;
     for (RouteConfig r : cfg.routes()) {
       UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-      ProxyTarget t = new ProxyTarget(r, pools.get(r.upstream()), canary, forwarding, sc);
+      ProxyTarget t = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
       routes.add(new Route(r.id(), PathPattern.compile(r.path()), r.methods(), r.host(), r.headers(), t, order++));
     }
     Endpoints eps = gateway.endpoints();

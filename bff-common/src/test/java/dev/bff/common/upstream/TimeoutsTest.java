@@ -66,6 +66,35 @@ class TimeoutsTest {
   }
 
   @Test
+  void eachRequestGetsItsOwnFullResponseTimeoutWhateverElseIsWaiting(Vertx vertx) {
+    up.handler(req -> {
+      if (req.path().startsWith("/fast")) {
+        req.response().end("fast");
+      } // anything else hangs
+    });
+    bff = BffUnderTest.start(vertx, """
+        upstreams:
+          svc: { instances: ["${SVC}"], response-timeout: 400ms, retry: { attempts: 0 } }
+        routes:
+          - { path: "/api/**", upstream: svc, strip-prefix: /api }
+        """, Map.of("SVC", up.url()));
+    var client = dev.bff.common.testing.TestClient.of(vertx, bff.port());
+    long firstStart = System.nanoTime();
+    Future<BffUnderTest.Response> first = client.sendAsync(HttpMethod.GET, "/api/hang/1", Map.of(), null);
+    vertx.timer(200, TimeUnit.MILLISECONDS).await();
+    long secondStart = System.nanoTime();
+    Future<BffUnderTest.Response> second = client.sendAsync(HttpMethod.GET, "/api/hang/2", Map.of(), null);
+    assertThat(client.get("/api/fast").status()).as("a fast request in between is not held up").isEqualTo(200);
+    assertThat(dev.bff.common.testing.TestClient.await(first, "first").status()).isEqualTo(504);
+    long firstTook = msSince(firstStart);
+    assertThat(dev.bff.common.testing.TestClient.await(second, "second").status()).isEqualTo(504);
+    long secondTook = msSince(secondStart);
+    assertThat(firstTook).isGreaterThanOrEqualTo(380L);
+    assertThat(secondTook).as("not cut at the first request's deadline").isGreaterThanOrEqualTo(380L);
+    client.close();
+  }
+
+  @Test
   void aRouteTimeoutOverridesTheUpstreamsResponseTimeoutBothWays(Vertx vertx) {
     up.handler(req -> {
       if (req.path().startsWith("/slow")) {
