@@ -20,6 +20,7 @@ public final class Instance {
   final AtomicInteger consecutiveFailures = new AtomicInteger();
   volatile long ejectedUntilNanos; // 0: not ejected
   volatile int ejections;
+  volatile long lastEjectionEndNanos;
   volatile boolean healthy = true;
   int checkSuccesses;
   int checkFailures;

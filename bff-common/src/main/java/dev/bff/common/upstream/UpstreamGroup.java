@@ -156,11 +156,16 @@ public final class UpstreamGroup {
       if ((ejected + 1) * 100 > config.outlier().maxEjectedPercent() * all.length) {
         return;
       }
+      long max = config.outlier().maxEjection().toNanos();
+      if (i.ejections > 0 && now - i.lastEjectionEndNanos > max) {
+        i.ejections = 0; // well behaved for longer than the longest ejection: start again at the base time
+      }
       long base = config.outlier().baseEjection().toNanos();
       int shift = Math.min(Math.min(20, i.ejections), Long.numberOfLeadingZeros(base) - 1); // never overflows
-      long time = Math.min(config.outlier().maxEjection().toNanos(), base << shift);
+      long time = Math.min(max, base << shift);
       i.ejections++;
       i.ejectedUntilNanos = (now + time) == 0 ? 1 : now + time;
+      i.lastEjectionEndNanos = now + time;
       i.consecutiveFailures.set(0);
       LOG.warn("upstream {} instance {} ejected for {} ms after {} consecutive failures", name(), i, time / 1_000_000,
           threshold);
@@ -176,6 +181,7 @@ public final class UpstreamGroup {
   void readmit(Instance i) {
     if (i.ejected(clock.getAsLong())) {
       i.ejectedUntilNanos = 0;
+      i.lastEjectionEndNanos = clock.getAsLong();
       LOG.info("upstream {} instance {} re-admitted by health check", name(), i);
     }
   }

@@ -80,6 +80,22 @@ class EjectionMathTest {
   }
 
   @Test
+  void theEjectionTimeStartsAgainAtTheBaseAfterALongWellBehavedPeriod() {
+    UpstreamGroup g = group(2, "{ consecutive-failures: 2, base-ejection: 1s, max-ejection: 5s }");
+    Instance i = g.instances().get(0);
+    fail(g, i, 2);
+    now.addAndGet(1_000_000_000L);
+    fail(g, i, 2);
+    assertThat(ejectedFor(i)).isEqualTo(Duration.ofSeconds(2));
+    now.addAndGet(2_000_000_000L + 4_000_000_000L); // back, then within max-ejection of the last one
+    fail(g, i, 2);
+    assertThat(ejectedFor(i)).as("still doubling").isEqualTo(Duration.ofSeconds(4));
+    now.addAndGet(4_000_000_000L + 5_000_000_001L); // back, then longer than max-ejection without one
+    fail(g, i, 2);
+    assertThat(ejectedFor(i)).as("forgiven").isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void failuresWhileEjectedDoNotExtendTheEjection() {
     UpstreamGroup g = group(2, "{ consecutive-failures: 2, base-ejection: 1s }");
     Instance i = g.instances().get(0);
