@@ -3,7 +3,7 @@ package dev.bff.common.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bff.common.testing.ChildGateway;
-import dev.bff.common.testing.GeneratedBody;
+import dev.bff.demo.GeneratedBody;
 import dev.bff.common.testing.PinnedClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

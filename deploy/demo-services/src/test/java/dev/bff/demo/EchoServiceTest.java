@@ -64,7 +64,7 @@ class EchoServiceTest {
     Context context = vertx.getOrCreateContext();
     HttpClient client = vertx.createHttpClient();
     JsonObject json = onContext(context, () -> client.request(HttpMethod.POST, demo.port("echo"), "127.0.0.1", "/upload")
-      .compose(req -> req.send(new GeneratedStream(context, size)))
+      .compose(req -> req.send(new GeneratedBody(context, size)))
       .compose(HttpClientResponse::body))
       .await().toJsonObject();
     assertThat(json.getLong("bodySize")).isEqualTo(size);
@@ -103,7 +103,7 @@ class EchoServiceTest {
     Context context = vertx.getOrCreateContext();
     HttpClient client = vertx.createHttpClient();
     JsonObject json = onContext(context, () -> client.request(HttpMethod.POST, demo.port("echo"), "127.0.0.1", "/upload")
-      .compose(req -> req.send(new GeneratedStream(context, size)))
+      .compose(req -> req.send(new GeneratedBody(context, size)))
       .compose(HttpClientResponse::body))
       .await().toJsonObject();
     assertThat(json.getLong("bodySize")).isEqualTo(size);
