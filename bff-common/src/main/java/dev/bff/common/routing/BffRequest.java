@@ -16,12 +16,19 @@ public final class BffRequest {
   private final Exchange exchange;
   private final Buffer body;
   private final Function<String, UpstreamCalls> upstreams;
+  private final long deadlineNanos;
   private MultiMap query;
 
-  BffRequest(Exchange exchange, Buffer body, Function<String, UpstreamCalls> upstreams) {
+  BffRequest(Exchange exchange, Buffer body, Function<String, UpstreamCalls> upstreams, long deadlineNanos) {
     this.exchange = exchange;
     this.body = body;
     this.upstreams = upstreams;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  /** When the endpoint's deadline passes, on the {@link System#nanoTime()} clock. */
+  public long deadlineNanos() {
+    return deadlineNanos;
   }
 
   /** The HTTP method. */

@@ -72,7 +72,7 @@ public final class EndpointTarget implements Target {
   private void run(Exchange ex, Buffer body) {
     Future<Reply> f;
     try {
-      f = handler.handle(new BffRequest(ex, body, upstreams));
+      f = handler.handle(new BffRequest(ex, body, upstreams, ex.startNanos() + config.deadline().toNanos()));
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }

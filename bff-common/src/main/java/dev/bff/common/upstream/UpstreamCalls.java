@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 public final class UpstreamCalls {
   private final UpstreamClient client;
   private final String requestId;
+  private final Future<Void> cancel;
 
   /** Wraps this event loop's pool for an upstream. */
   public UpstreamCalls(UpstreamClient client) {
@@ -19,8 +20,18 @@ public final class UpstreamCalls {
   }
 
   private UpstreamCalls(UpstreamClient client, String requestId) {
+    this(client, requestId, null);
+  }
+
+  private UpstreamCalls(UpstreamClient client, String requestId, Future<Void> cancel) {
     this.client = client;
     this.requestId = requestId;
+    this.cancel = cancel;
+  }
+
+  /** The same calls, reset (their connections closed) when {@code signal} completes before they end. */
+  public UpstreamCalls withCancel(Future<Void> signal) {
+    return new UpstreamCalls(client, requestId, signal);
   }
 
   /** The same calls, sending {@code X-Request-Id: id}. */
@@ -39,7 +50,7 @@ public final class UpstreamCalls {
     if (requestId != null) {
       h.set("x-request-id", requestId);
     }
-    return client.call(method, uri, h, body);
+    return client.call(method, uri, h, body, cancel);
   }
 
   /** GETs {@code uri} and returns the whole response, whatever its status. */

@@ -70,14 +70,32 @@ public final class UpstreamClient {
    * not failed; connection failures fail with an {@link UpstreamException}.
    */
   public Future<UpstreamResponse> call(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    return call(method, uri, headers, body, null);
+  }
+
+  /**
+   * Like {@link #call(HttpMethod, String, MultiMap, Buffer)}; when {@code cancel} completes first,
+   * the upstream request is reset (its connection closed) and the call fails.
+   */
+  public Future<UpstreamResponse> call(HttpMethod method, String uri, MultiMap headers, Buffer body,
+      Future<Void> cancel) {
     Promise<UpstreamResponse> p = Promise.promise();
     group.retryBudget().onRequest();
-    attempt(method, uri, headers, body, new Instance[group.config().retry().attempts()], 0, p);
+    attempt(new Call(method, uri, headers, body, cancel), new Instance[group.config().retry().attempts()], 0, p);
     return p.future();
   }
 
-  private void attempt(HttpMethod method, String uri, MultiMap headers, Buffer body, Instance[] tried, int tries,
-      Promise<UpstreamResponse> p) {
+  private record Call(HttpMethod method, String uri, MultiMap headers, Buffer body, Future<Void> cancel) {}
+
+  private void attempt(Call call, Instance[] tried, int tries, Promise<UpstreamResponse> p) {
+    HttpMethod method = call.method();
+    String uri = call.uri();
+    MultiMap headers = call.headers();
+    Buffer body = call.body();
+    if (call.cancel() != null && call.cancel().isComplete()) {
+      p.fail(new UpstreamException(group.name(), Category.ERROR, 0));
+      return;
+    }
     Instance inst = group.pick(tried, tries);
     if (inst == null) {
       p.fail(new UpstreamException(group.name(), Category.UNAVAILABLE, 0));
@@ -92,7 +110,12 @@ public final class UpstreamClient {
     }
     inst.bracketHost(o);
     (tries > 0 ? fresh : client).request(o)
-        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(req -> {
+          if (call.cancel() != null) {
+            call.cancel().onComplete(v -> req.reset()); // a no-op once the response has ended
+          }
+          return body == null ? req.send() : req.send(body);
+        })
         .compose(resp -> resp.body().map(b -> new UpstreamResponse(resp.statusCode(), resp.headers(), b)))
         .onComplete(ar -> {
           inst.inFlight.decrementAndGet();
@@ -104,7 +127,7 @@ public final class UpstreamClient {
               if (idempotent && tries < c.retry().attempts() && c.retry().onStatus().contains(r.status())
                   && group.retryBudget().tryRetry()) {
                 tried[tries] = inst;
-            attempt(method, uri, headers, body, tried, tries + 1, p);
+            attempt(call, tried, tries + 1, p);
                 return;
               }
             } else {
@@ -119,7 +142,7 @@ public final class UpstreamClient {
           }
           if (idempotent && Failures.retryable(cat) && tries < c.retry().attempts() && group.retryBudget().tryRetry()) {
             tried[tries] = inst;
-            attempt(method, uri, headers, body, tried, tries + 1, p);
+            attempt(call, tried, tries + 1, p);
             return;
           }
           p.fail(new UpstreamException(group.name(), cat, 0));

@@ -1,0 +1,186 @@
+package dev.bff.common.aggregate;
+
+import dev.bff.common.routing.BffRequest;
+import dev.bff.common.routing.Category;
+import dev.bff.common.routing.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** One request through a {@link Composition}; runs on the request's event loop only. */
+final class CompositionRun {
+  /** The composition answers this long before the endpoint's hard deadline, so it answers first. */
+  private static final long MARGIN_NANOS = 5_000_000L;
+
+  private final Composition composition;
+  private final BffRequest request;
+  private final Map<String, Outcome> outcomes = new LinkedHashMap<>();
+  private final Set<String> started = new HashSet<>();
+  private final Map<String, Promise<Void>> running = new HashMap<>(); // cancels the upstream calls of a part
+  private final PartContext context;
+  private final Promise<Reply> result = Promise.promise();
+  private final long deadline;
+  private final Vertx vertx;
+  private long timer = -1;
+  private boolean finished;
+
+  CompositionRun(Composition composition, BffRequest request) {
+    this.composition = composition;
+    this.request = request;
+    this.context = new PartContext(request, outcomes);
+    this.deadline = request.deadlineNanos() - MARGIN_NANOS;
+    this.vertx = Vertx.currentContext().owner();
+  }
+
+  Future<Reply> start() {
+    long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    timer = vertx.setTimer(ms, id -> deadlinePassed());
+    startReady();
+    return result.future();
+  }
+
+  private void startReady() {
+    for (Part p : composition.parts()) {
+      if (finished || started.contains(p.name())) {
+        continue;
+      }
+      String failedNeed = null;
+      boolean ready = true;
+      for (String n : p.needs()) {
+        Outcome o = outcomes.get(n);
+        if (o == null) {
+          ready = false;
+        } else if (o.value() == null) {
+          failedNeed = n;
+        }
+      }
+      if (failedNeed != null) {
+        started.add(p.name());
+        Failure cause = new Failure(Category.ERROR, p.upstream(), 0, "needed part '" + failedNeed + "' has no value");
+        record(p, p.required() ? new Outcome.Failed(cause, 0) : new Outcome.Skipped("needs " + failedNeed));
+      } else if (ready) {
+        started.add(p.name());
+        launch(p);
+      }
+    }
+  }
+
+  private void launch(Part p) {
+    long begin = System.nanoTime();
+    long left = deadline - begin;
+    if (left <= 0) {
+      record(p, new Outcome.Failed(deadlineFailure(p), 0));
+      return;
+    }
+    long limit = p.timeout() == null ? left : Math.min(p.timeout().toNanos(), left);
+    Promise<Void> cancel = Promise.promise();
+    running.put(p.name(), cancel);
+    Future<?> call;
+    try {
+      call = p.call().call(request.upstream(p.upstream()).withCancel(cancel.future()), context);
+    } catch (RuntimeException e) {
+      call = Future.failedFuture(e);
+    }
+    call.timeout(limit, TimeUnit.NANOSECONDS).onComplete(ar -> {
+      running.remove(p.name());
+      if (ar.failed()) {
+        cancel.tryComplete(); // a part cut by its timeout closes its upstream request
+      }
+      long micros = (System.nanoTime() - begin) / 1000;
+      if (ar.succeeded()) {
+        record(p, new Outcome.Ok(ar.result(), micros));
+      } else {
+        record(p, new Outcome.Failed(Failure.of(ar.cause(), p.upstream()), micros));
+      }
+    });
+  }
+
+  private void record(Part p, Outcome o) {
+    if (finished || outcomes.containsKey(p.name())) {
+      return;
+    }
+    if (p.required() && !(o instanceof Outcome.Ok)) {
+      failEndpoint(p, o);
+      return;
+    }
+    if (o instanceof Outcome.Failed f) {
+      o = p.fallback() != null ? new Outcome.Fallback(p.fallback(), f.cause(), "fallback", f.micros())
+          : new Outcome.Fallback(null, f.cause(), "omitted", f.micros());
+    } else if (o instanceof Outcome.Skipped s && p.fallback() != null) {
+      o = new Outcome.Fallback(p.fallback(), new Failure(Category.ERROR, p.upstream(), 0, s.reason()), "fallback", 0);
+    }
+    outcomes.put(p.name(), o);
+    if (outcomes.size() == composition.parts().size()) {
+      complete();
+    } else {
+      startReady();
+    }
+  }
+
+  private void deadlinePassed() {
+    timer = -1;
+    for (Part p : composition.parts()) { // recorded first: cancelling a part must not turn its reason into error
+      if (!outcomes.containsKey(p.name())) {
+        record(p, new Outcome.Failed(deadlineFailure(p), 0));
+      }
+    }
+  }
+
+  private Failure deadlineFailure(Part p) {
+    return new Failure(Category.DEADLINE, p.upstream(), 0, "the endpoint's deadline passed before part '"
+        + p.name() + "' finished");
+  }
+
+  private void failEndpoint(Part p, Outcome o) {
+    finished = true;
+    cancelTimer();
+    Failure cause = o instanceof Outcome.Failed f ? f.cause()
+        : new Failure(Category.ERROR, p.upstream(), 0, ((Outcome.Skipped) o).reason());
+    Category c = switch (cause.category()) {
+      case TIMEOUT, DEADLINE -> Category.TIMEOUT;
+      case NOT_FOUND, UNAVAILABLE -> cause.category();
+      default -> Category.ERROR;
+    };
+    outcomes.put(p.name(), o);
+    Reply reply = Reply.problem(c, "required part '" + p.name() + "' failed: " + cause.detail());
+    reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes));
+    result.complete(reply);
+  }
+
+  private void complete() {
+    finished = true;
+    cancelTimer();
+    Object body = composition.shapeOf(new Parts(outcomes));
+    JsonArray degraded = Degradation.meta(composition.parts(), outcomes);
+    if (!degraded.isEmpty() && body instanceof JsonObject json) {
+      JsonObject meta = json.getJsonObject("_meta", new JsonObject());
+      json.put("_meta", meta.put("degraded", degraded));
+    }
+    Reply reply = Reply.json(body);
+    String header = Degradation.header(composition.parts(), outcomes);
+    if (header != null) {
+      reply.header(Degradation.HEADER, header);
+    }
+    reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes));
+    result.complete(reply);
+  }
+
+  private void cancelTimer() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    List<Promise<Void>> unwanted = List.copyOf(running.values()); // cancelling re-enters and edits running
+    running.clear();
+    unwanted.forEach(Promise::tryComplete); // the parts still running are no longer wanted
+  }
+}

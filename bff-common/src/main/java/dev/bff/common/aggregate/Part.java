@@ -1,0 +1,90 @@
+package dev.bff.common.aggregate;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One named call inside a composed endpoint: its upstream, how to build the call, whether it is
+ * required, its timeout, its fallback and the parts it needs first.
+ */
+public final class Part {
+  private final String name;
+  private final String upstream;
+  private final PartCall call;
+  private final boolean required;
+  private Duration timeout;
+  private Object fallback;
+  private List<String> needs = List.of();
+
+  private Part(String name, String upstream, PartCall call, boolean required) {
+    this.name = name;
+    this.upstream = upstream;
+    this.call = call;
+    this.required = required;
+  }
+
+  /** A part whose failure fails the endpoint. */
+  public static Part required(String name, String upstream, PartCall call) {
+    return new Part(name, upstream, call, true);
+  }
+
+  /** A part whose failure degrades the response (fallback value, or left out). */
+  public static Part optional(String name, String upstream, PartCall call) {
+    return new Part(name, upstream, call, false);
+  }
+
+  /** Limits this part's call; also capped by what is left of the endpoint's deadline. */
+  public Part timeout(Duration d) {
+    this.timeout = d;
+    return this;
+  }
+
+  /** The value served when this optional part fails (otherwise it is left out). */
+  public Part fallback(Object value) {
+    if (required) {
+      throw new IllegalStateException("part '" + name + "' is required: a fallback would never be used");
+    }
+    this.fallback = value;
+    return this;
+  }
+
+  /** Parts whose values this one needs; it starts as soon as they are done. */
+  public Part needs(String... parts) {
+    this.needs = List.of(parts);
+    return this;
+  }
+
+  /** The part's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The upstream it calls. */
+  public String upstream() {
+    return upstream;
+  }
+
+  /** Whether its failure fails the endpoint. */
+  public boolean required() {
+    return required;
+  }
+
+  /** Its own timeout, or null. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Its fallback value, or null (left out). */
+  public Object fallback() {
+    return fallback;
+  }
+
+  /** The parts it needs. */
+  public List<String> needs() {
+    return needs;
+  }
+
+  PartCall call() {
+    return call;
+  }
+}
