@@ -159,7 +159,11 @@ final class CompositionRun {
   private void complete() {
     finished = true;
     cancelTimer();
-    Object body = composition.shapeOf(new Parts(outcomes));
+    Map<String, Outcome> ordered = new LinkedHashMap<>(); // declaration order, so equal answers are equal bytes
+    for (Part p : composition.parts()) {
+      ordered.put(p.name(), outcomes.get(p.name()));
+    }
+    Object body = composition.shapeOf(new Parts(ordered));
     JsonArray degraded = Degradation.meta(composition.parts(), outcomes);
     if (!degraded.isEmpty() && body instanceof JsonObject json) {
       JsonObject meta = json.getJsonObject("_meta", new JsonObject());

@@ -50,7 +50,25 @@ public final class UpstreamCalls {
     if (requestId != null) {
       h.set("x-request-id", requestId);
     }
-    return client.call(method, uri, h, body, cancel);
+    if (method != HttpMethod.GET || body != null) {
+      return client.call(method, uri, h, body, cancel);
+    }
+    return client.group().shared().join(key(uri, h), cancel, c -> client.call(method, uri, h, body, c));
+  }
+
+  /** Identical GETs: same URI and the same headers, the per-request id aside. */
+  private static String key(String uri, MultiMap headers) {
+    if (headers.isEmpty() || (headers.size() == 1 && headers.contains("x-request-id"))) {
+      return uri;
+    }
+    java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
+    for (java.util.Map.Entry<String, String> e : headers) {
+      String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (!name.equals("x-request-id")) {
+        sorted.merge(name, e.getValue(), (a, b) -> a + "," + b);
+      }
+    }
+    return uri + "\n" + sorted;
   }
 
   /** GETs {@code uri} and returns the whole response, whatever its status. */

@@ -20,6 +20,7 @@ public final class UpstreamGroup {
   private final UpstreamConfig config;
   private final Balancer balancer;
   private final RetryBudget retryBudget;
+  private final SharedCalls shared = new SharedCalls();
   private final LongSupplier clock;
   private volatile Instance[] instances;
 
@@ -46,6 +47,11 @@ public final class UpstreamGroup {
   /** The upstream's configuration. */
   public UpstreamConfig config() {
     return config;
+  }
+
+  /** In-flight de-duplication of identical calls, shared by all event loops. */
+  public SharedCalls shared() {
+    return shared;
   }
 
   /** The retry budget shared by all event loops. */

@@ -235,6 +235,50 @@ class CompositionTest {
   }
 
   @Test
+  void identicalConcurrentRequestsShareOneUpstreamCallPerPartAcrossEventLoops() {
+    BffUnderTest two = BffUnderTest.start(vertx, new PageBff(), """
+        server: { port: 0, admin-port: 0, instances: 2 }
+        upstreams:
+          catalog:   { instances: ["${SVC}"] }
+          reviews:   { instances: ["${SVC}"] }
+          inventory: { instances: ["${SVC}"] }
+          recs:      { instances: ["${SVC}"] }
+        endpoints:
+          page: { deadline: 3s }
+        """, Map.of("SVC", svc.url()));
+    try {
+      // every part answers slowly, so all 50 pages are in flight together
+      Handler<HttpServerRequest> slow = req -> vertx.setTimer(1000, t -> {
+        faults.clear();
+        answer(req);
+      });
+      for (String p : new String[] {"/products/", "/reviews/", "/stock/", "/recs"}) {
+        faults.put(p, slow);
+      }
+      java.util.List<io.vertx.core.Future<BffUnderTest.Response>> all = new java.util.ArrayList<>();
+      java.util.List<dev.bff.common.testing.TestClient> clients = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) { // one connection each, so both event loops get some
+        var c = dev.bff.common.testing.TestClient.of(vertx, two.port());
+        clients.add(c);
+        all.add(c.sendAsync(io.vertx.core.http.HttpMethod.GET, "/page/42", Map.of(), null));
+      }
+      dev.bff.common.testing.TestClient.await(io.vertx.core.Future.all(all), "50 pages");
+      String first = all.get(0).result().body().toString();
+      for (var f : all) {
+        assertThat(f.result().status()).isEqualTo(200);
+        assertThat(f.result().body().toString()).isEqualTo(first);
+      }
+      assertThat(svc.seen()).filteredOn(s -> s.uri().equals("/products/42")).hasSize(1);
+      assertThat(svc.seen()).filteredOn(s -> s.uri().equals("/reviews/42")).hasSize(1);
+      assertThat(svc.seen()).filteredOn(s -> s.uri().equals("/stock/42")).hasSize(1);
+      assertThat(svc.seen()).filteredOn(s -> s.uri().startsWith("/recs")).hasSize(1);
+      clients.forEach(dev.bff.common.testing.TestClient::close);
+    } finally {
+      two.close();
+    }
+  }
+
+  @Test
   void compositionsAreCheckedWhenDeclared() {
     PartCall any = (u, c) -> u.getJson("/");
     assertThatThrownBy(() -> Composition.of(Part.required("a", "x", any), Part.optional("a", "x", any)))

@@ -37,7 +37,8 @@ class EndpointRetryTest {
 
     @Override
     public void endpoints(Endpoints e) {
-      e.get("relay", "/relay", r -> r.upstream("svc").get("/x")
+      // a distinct URI per client request, so identical concurrent calls are not merged into one
+      e.get("relay", "/relay", r -> r.upstream("svc").get("/x?for=" + r.requestId())
           .map(u -> new Reply(u.status(), io.vertx.core.http.HttpHeaders.headers(), u.body())));
     }
   }
