@@ -23,6 +23,7 @@ import java.util.function.Function;
 public final class Composition implements EndpointHandler {
   private final List<Part> parts;
   private Function<Parts, Object> shape = Composition::byName;
+  private final LastGood lastGood = new LastGood();
 
   private Composition(List<Part> parts) {
     this.parts = parts;
@@ -77,6 +78,10 @@ public final class Composition implements EndpointHandler {
   @Override
   public Future<Reply> handle(BffRequest request) {
     return new CompositionRun(this, request).start();
+  }
+
+  LastGood lastGood() {
+    return lastGood;
   }
 
   Object shapeOf(Parts p) {

@@ -43,8 +43,8 @@ final class CompositionRun {
 
   Future<Reply> start() {
     long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-    timer = vertx.setTimer(ms, id -> deadlinePassed());
-    startReady();
+    timer = vertx.setTimer(ms, id -> guarded(this::deadlinePassed));
+    guarded(this::startReady);
     return result.future();
   }
 
@@ -90,7 +90,7 @@ final class CompositionRun {
     } catch (RuntimeException e) {
       call = Future.failedFuture(e);
     }
-    call.timeout(limit, TimeUnit.NANOSECONDS).onComplete(ar -> {
+    call.timeout(limit, TimeUnit.NANOSECONDS).onComplete(ar -> guarded(() -> {
       running.remove(p.name());
       if (ar.failed()) {
         cancel.tryComplete(); // a part cut by its timeout closes its upstream request
@@ -101,7 +101,18 @@ final class CompositionRun {
       } else {
         record(p, new Outcome.Failed(Failure.of(ar.cause(), p.upstream()), micros));
       }
-    });
+    }));
+  }
+
+  /** Runs a step; a bug in it (or in shaping) fails the request (500, logged) instead of leaving it hanging. */
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      finished = true;
+      cancelTimer();
+      result.tryFail(e);
+    }
   }
 
   private void record(Part p, Outcome o) {
@@ -112,8 +123,14 @@ final class CompositionRun {
       failEndpoint(p, o);
       return;
     }
+    if (o instanceof Outcome.Ok ok && p.lastGood()) {
+      composition.lastGood().remember(p.name(), request.uri(), ok.value());
+    }
+    Object stale = o instanceof Outcome.Failed && p.lastGood() ? composition.lastGood().recall(p.name(), request.uri())
+        : null;
     if (o instanceof Outcome.Failed f) {
-      o = p.fallback() != null ? new Outcome.Fallback(p.fallback(), f.cause(), "fallback", f.micros())
+      o = stale != null ? new Outcome.Fallback(stale, f.cause(), "stale", f.micros())
+          : p.fallback() != null ? new Outcome.Fallback(p.fallback(), f.cause(), "fallback", f.micros())
           : new Outcome.Fallback(null, f.cause(), "omitted", f.micros());
     } else if (o instanceof Outcome.Skipped s && p.fallback() != null) {
       o = new Outcome.Fallback(p.fallback(), new Failure(Category.ERROR, p.upstream(), 0, s.reason()), "fallback", 0);
@@ -153,7 +170,7 @@ final class CompositionRun {
     outcomes.put(p.name(), o);
     Reply reply = Reply.problem(c, "required part '" + p.name() + "' failed: " + cause.detail());
     reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes));
-    result.complete(reply);
+    result.tryComplete(reply);
   }
 
   private void complete() {
@@ -175,7 +192,7 @@ final class CompositionRun {
       reply.header(Degradation.HEADER, header);
     }
     reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes));
-    result.complete(reply);
+    result.tryComplete(reply);
   }
 
   private void cancelTimer() {

@@ -15,6 +15,7 @@ public final class Part {
   private Duration timeout;
   private Object fallback;
   private List<String> needs = List.of();
+  private boolean lastGood;
 
   private Part(String name, String upstream, PartCall call, boolean required) {
     this.name = name;
@@ -46,6 +47,23 @@ public final class Part {
     }
     this.fallback = value;
     return this;
+  }
+
+  /**
+   * When this optional part fails, serve its last good value for the same client request URI
+   * (served as {@code stale}); the static {@link #fallback} (if any) applies when there is none.
+   */
+  public Part fallbackToLastGood() {
+    if (required) {
+      throw new IllegalStateException("part '" + name + "' is required: a last good value would never be used");
+    }
+    this.lastGood = true;
+    return this;
+  }
+
+  /** Whether it falls back to its last good value. */
+  public boolean lastGood() {
+    return lastGood;
   }
 
   /** Parts whose values this one needs; it starts as soon as they are done. */

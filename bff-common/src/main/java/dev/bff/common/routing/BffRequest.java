@@ -36,6 +36,11 @@ public final class BffRequest {
     return exchange.request().method();
   }
 
+  /** The raw request URI (path and query). */
+  public String uri() {
+    return exchange.request().uri();
+  }
+
   /** The raw path. */
   public String path() {
     return exchange.path();

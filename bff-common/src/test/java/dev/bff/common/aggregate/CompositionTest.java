@@ -44,7 +44,7 @@ class CompositionTest {
           Part.required("product", "catalog", (u, c) -> u.getJson("/products/" + c.param("id"))),
           Part.optional("reviews", "reviews", (u, c) -> u.getJson("/reviews/" + c.param("id")))
               .timeout(Duration.ofMillis(300)).fallback(new JsonObject().put("count", 0)),
-          Part.optional("stock", "inventory", (u, c) -> u.getJson("/stock/" + c.param("id"))),
+          Part.optional("stock", "inventory", (u, c) -> u.getJson("/stock/" + c.param("id"))).fallbackToLastGood(),
           Part.optional("related", "recs",
               (u, c) -> u.getJson("/recs?category=" + c.json("product").getString("category")))
               .needs("product")));
@@ -210,7 +210,7 @@ class CompositionTest {
     io.vertx.core.Promise<Void> stockClosed = io.vertx.core.Promise.promise();
     faults.put("/stock/", req -> req.connection().closeHandler(v -> stockClosed.tryComplete()));
     var r = bff.get("/page/1");
-    assertThat(r.header(Degradation.HEADER)).isEqualTo("stock=timeout");
+    assertThat(r.header(Degradation.HEADER)).as("%d %s", r.status(), r.body()).isEqualTo("stock=timeout");
     stockClosed.future().timeout(5, java.util.concurrent.TimeUnit.SECONDS).await();
   }
 
@@ -279,6 +279,20 @@ class CompositionTest {
   }
 
   @Test
+  void aFailingPartServesItsLastGoodValueForTheSameRequestAsStale() {
+    assertThat(bff.get("/page/3").json().getJsonObject("stock").getInteger("quantity")).isEqualTo(5);
+    faults.put("/stock/", ERROR);
+    var stale = bff.get("/page/3");
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(stale.json().getJsonObject("stock").getInteger("quantity")).isEqualTo(5);
+    assertThat(stale.header(Degradation.HEADER)).isEqualTo("stock=error");
+    JsonObject meta = stale.json().getJsonObject("_meta").getJsonArray("degraded").getJsonObject(0);
+    assertThat(meta.getString("served")).isEqualTo("stale");
+    var never = bff.get("/page/4");
+    assertThat(never.json().containsKey("stock")).as("no last good value for another product").isFalse();
+  }
+
+  @Test
   void compositionsAreCheckedWhenDeclared() {
     PartCall any = (u, c) -> u.getJson("/");
     assertThatThrownBy(() -> Composition.of(Part.required("a", "x", any), Part.optional("a", "x", any)))
@@ -289,5 +303,6 @@ class CompositionTest {
         Part.optional("b", "x", any).needs("a")))
         .hasMessageContaining("cycle");
     assertThatThrownBy(() -> Part.required("a", "x", any).fallback(1)).hasMessageContaining("required");
+    assertThatThrownBy(() -> Part.required("a", "x", any).fallbackToLastGood()).hasMessageContaining("required");
   }
 }
