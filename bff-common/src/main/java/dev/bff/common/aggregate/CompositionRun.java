@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** One request through a {@link Composition}; runs on the request's event loop only. */
 final class CompositionRun {
@@ -90,18 +89,36 @@ final class CompositionRun {
     } catch (RuntimeException e) {
       call = Future.failedFuture(e);
     }
-    call.timeout(limit, TimeUnit.NANOSECONDS).onComplete(ar -> guarded(() -> {
+    // a timer on this event loop, not Future.timeout: that one fires on a global thread for futures
+    // without a context, and every step of a run must stay on the request's event loop
+    long partTimer = vertx.setTimer(Math.max(1, limit / 1_000_000), id -> guarded(() -> {
       running.remove(p.name());
-      if (ar.failed()) {
-        cancel.tryComplete(); // a part cut by its timeout closes its upstream request
+      record(p, new Outcome.Failed(new Failure(Category.TIMEOUT, p.upstream(), 0,
+          "part '" + p.name() + "' did not finish in time"), (System.nanoTime() - begin) / 1000));
+      cancel.tryComplete(); // then close its upstream request (recorded first: the reset is not the reason)
+    }));
+    io.vertx.core.Context ctx = Vertx.currentContext();
+    call.onComplete(ar -> onLoop(ctx, () -> guarded(() -> {
+      vertx.cancelTimer(partTimer);
+      if (outcomes.containsKey(p.name())) {
+        return; // already timed out
       }
+      running.remove(p.name());
       long micros = (System.nanoTime() - begin) / 1000;
       if (ar.succeeded()) {
         record(p, new Outcome.Ok(ar.result(), micros));
       } else {
         record(p, new Outcome.Failed(Failure.of(ar.cause(), p.upstream()), micros));
       }
-    }));
+    })));
+  }
+
+  private static void onLoop(io.vertx.core.Context ctx, Runnable r) {
+    if (Vertx.currentContext() == ctx) {
+      r.run();
+    } else {
+      ctx.runOnContext(v -> r.run());
+    }
   }
 
   /** Runs a step; a bug in it (or in shaping) fails the request (500, logged) instead of leaving it hanging. */

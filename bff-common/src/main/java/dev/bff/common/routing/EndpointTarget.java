@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -76,11 +75,33 @@ public final class EndpointTarget implements Target {
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }
-    f.timeout(config.deadline().toMillis(), TimeUnit.MILLISECONDS).onComplete(ar -> {
-      if (ar.succeeded()) {
-        write(ex, ar.result());
+    // the deadline is a timer on this event loop (Future.timeout would fire on a global thread for
+    // futures without a context), and the reply is written here too
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+    boolean[] answered = new boolean[1];
+    long timer = ctx.owner().setTimer(config.deadline().toMillis(), id -> {
+      if (!answered[0]) {
+        answered[0] = true;
+        fail(ex, new TimeoutException());
+      }
+    });
+    f.onComplete(ar -> {
+      Runnable answer = () -> {
+        if (answered[0]) {
+          return;
+        }
+        answered[0] = true;
+        ctx.owner().cancelTimer(timer);
+        if (ar.succeeded()) {
+          write(ex, ar.result());
+        } else {
+          fail(ex, ar.cause());
+        }
+      };
+      if (io.vertx.core.Vertx.currentContext() == ctx) {
+        answer.run();
       } else {
-        fail(ex, ar.cause());
+        ctx.runOnContext(v -> answer.run());
       }
     });
   }
