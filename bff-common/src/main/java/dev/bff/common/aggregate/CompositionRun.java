@@ -181,7 +181,7 @@ final class CompositionRun {
         : new Failure(Category.ERROR, p.upstream(), 0, ((Outcome.Skipped) o).reason());
     Category c = switch (cause.category()) {
       case TIMEOUT, DEADLINE -> Category.TIMEOUT;
-      case NOT_FOUND, UNAVAILABLE -> cause.category();
+      case NOT_FOUND, UNAVAILABLE, CIRCUIT_OPEN -> cause.category();
       default -> Category.ERROR;
     };
     outcomes.put(p.name(), o);

@@ -32,6 +32,7 @@ public record Failure(Category category, String upstream, int status, String det
       case TIMEOUT, DEADLINE -> "timeout";
       case NOT_FOUND -> "not_found";
       case UNAVAILABLE -> "unavailable";
+      case CIRCUIT_OPEN -> "circuit_open";
       default -> "error";
     };
   }

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param retry           retry policy for idempotent requests
  * @param outlier         passive outlier ejection
  * @param healthCheck     active health checks, or null
+ * @param circuitBreaker  the upstream's circuit breaker, or null for none
  */
 public record UpstreamConfig(
     String name,
@@ -37,7 +38,8 @@ public record UpstreamConfig(
     Duration keepAlive,
     RetryConfig retry,
     OutlierConfig outlier,
-    HealthCheckConfig healthCheck) {
+    HealthCheckConfig healthCheck,
+    BreakerConfig circuitBreaker) {
 
   /** Instance selection strategies. */
   public enum Balancer {
@@ -75,9 +77,17 @@ public record UpstreamConfig(
   public record HealthCheckConfig(String path, Duration interval, Duration timeout, int healthyThreshold,
       int unhealthyThreshold) {}
 
+  /**
+   * A circuit breaker: it opens when, within {@code window}, {@code failures} calls failed (0: not
+   * by count) or at least {@code minimumCalls} calls were made and {@code failureRatio} of them
+   * failed (0: not by ratio); after {@code openFor} one trial call decides whether it closes.
+   */
+  public record BreakerConfig(int failures, double failureRatio, int minimumCalls, Duration window,
+      Duration openFor) {}
+
   static UpstreamConfig read(String name, ConfigNode n) {
     n.allowOnly(Set.of("instances", "dns", "balancer", "pool", "queue", "connect-timeout", "response-timeout",
-        "idle-timeout", "keep-alive", "retry", "outlier", "health-check"));
+        "idle-timeout", "keep-alive", "retry", "outlier", "health-check", "circuit-breaker"));
     List<URI> instances = new ArrayList<>();
     List<ConfigNode> given = n.list("instances");
     for (ConfigNode i : given) {
@@ -144,7 +154,34 @@ public record UpstreamConfig(
         n.integer("pool", 64, 1, 10_000), n.integer("queue", 1024, 0, 1_000_000),
         n.duration("connect-timeout", Duration.ofSeconds(2)), n.duration("response-timeout", Duration.ofSeconds(15)),
         n.duration("idle-timeout", Duration.ofSeconds(30)), n.duration("keep-alive", Duration.ofSeconds(30)),
-        retry, outlier, hc);
+        retry, outlier, hc, readBreaker(n.child("circuit-breaker")));
+  }
+
+  private static BreakerConfig readBreaker(ConfigNode b) {
+    if (!b.present()) {
+      return null;
+    }
+    if (!b.isObject()) {
+      b.problem(null, "must be a mapping (failures, failure-ratio, minimum-calls, window, open-for)");
+      return null;
+    }
+    b.allowOnly(Set.of("failures", "failure-ratio", "minimum-calls", "window", "open-for"));
+    // by ratio unless only a count is given
+    double ratioDefault = b.child("failures").present() ? 0 : 0.5;
+    BreakerConfig c = new BreakerConfig(b.integer("failures", 0, 0, 1_000_000),
+        b.number("failure-ratio", ratioDefault, 0, 1),
+        b.integer("minimum-calls", 20, 1, 1_000_000), b.duration("window", Duration.ofSeconds(10)),
+        b.duration("open-for", Duration.ofSeconds(5)));
+    if (c.failures() == 0 && c.failureRatio() == 0) {
+      b.problem(null, "opens on nothing: set failures or failure-ratio above 0");
+    }
+    if (c.window().toMillis() < 100) {
+      b.problem("window", "must be at least 100ms");
+    }
+    if (c.openFor().toMillis() < 1) {
+      b.problem("open-for", "must be at least 1ms");
+    }
+    return c;
   }
 
   private static URI parseInstance(ConfigNode i) {

@@ -1,5 +1,6 @@
 package dev.bff.common.proxy;
 
+import dev.bff.common.resilience.Breaker;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Exchange;
 import dev.bff.common.upstream.Failures;
@@ -48,6 +49,7 @@ final class ProxyCall {
   private final Deadlines deadlines;
   private Deadlines.Entry deadline;
   private boolean timedOut;
+  private Breaker.Ticket ticket; // when the upstream has a circuit breaker
 
   ProxyCall(Exchange ex, UpstreamClient client, String uri, Forwarding forwarding, ProxyTarget.ProxySettings settings,
       Deadlines deadlines) {
@@ -72,6 +74,13 @@ final class ProxyCall {
 
   void start() {
     ex.upstream(group.name());
+    if (group.breaker() != null) {
+      ticket = group.breaker().tryAcquire();
+      if (ticket == null) {
+        finish(Category.CIRCUIT_OPEN);
+        return;
+      }
+    }
     ex.onClientClose(v -> clientGone());
     group.retryBudget().onRequest();
     if (hasBody && req.version() == HttpVersion.HTTP_2 && req.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
@@ -213,6 +222,13 @@ final class ProxyCall {
     } else {
       group.onSuccess(instance);
     }
+    if (ticket != null) {
+      if (status >= 500) {
+        ticket.failure();
+      } else {
+        ticket.success();
+      }
+    }
     if (done) {
       creq.reset();
       release();
@@ -286,6 +302,13 @@ final class ProxyCall {
       return;
     }
     done = true;
+    if (ticket != null) {
+      if (Failures.upstreamFault(c)) {
+        ticket.failure();
+      } else {
+        ticket.neutral();
+      }
+    }
     io.vertx.core.Future<Void> sent = ex.fail(c, Failures.describe(c, group.name()));
     if (hasBody && !req.isEnded()) { // the unread body makes the connection unusable
       closeClientAfter(sent);
@@ -301,6 +324,9 @@ final class ProxyCall {
 
   private void abortUpstream() {
     done = true;
+    if (ticket != null) {
+      ticket.neutral(); // a no-op when the response head already told
+    }
     if (deadline != null) {
       deadlines.stop(deadline);
       deadline = null;

@@ -27,6 +27,8 @@ public enum Category {
   ERROR(502, "upstream-error", "Upstream error"),
   /** No healthy instance of the upstream is available (all ejected or failing health checks). */
   UNAVAILABLE(503, "upstream-unavailable", "No healthy upstream instance"),
+  /** The upstream's circuit breaker is open: the call was not made. */
+  CIRCUIT_OPEN(503, "circuit-open", "Circuit open"),
   /** The gateway is shutting down and accepts no new work. */
   SHUTTING_DOWN(503, "shutting-down", "Shutting down"),
   /** The upstream did not answer in time (connect, response or idle timeout). */

@@ -9,8 +9,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /**
- * The admin listener, separate from client traffic: {@code /health/live} (the process runs) and
- * {@code /health/ready} (routes are up and the BFF is not draining).
+ * The admin listener, separate from client traffic: {@code /health/live} (the process runs),
+ * {@code /health/ready} (routes are up and the BFF is not draining) and {@code /admin/upstreams}
+ * (instances, their health and ejections, and circuit breaker states).
  */
 final class AdminServer {
   private final Vertx vertx;
@@ -33,6 +34,11 @@ final class AdminServer {
             .end(Problem.body(Category.SHUTTING_DOWN.status(), "not-ready", "Not ready",
                 "the gateway is starting or draining", "/health/ready", null));
       }
+    });
+    router.get("/admin/upstreams").handler(ctx -> {
+      JsonObject out = new JsonObject();
+      gateway.groups().forEach((name, g) -> out.put(name, g.toJson()));
+      ctx.json(out);
     });
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);

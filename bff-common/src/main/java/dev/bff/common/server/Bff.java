@@ -86,7 +86,7 @@ public final class Bff {
   public static Future<RunningBff> start(Vertx vertx, BffModule module, BffConfig config) {
     Gateway gateway;
     try {
-      gateway = new Gateway(module, config);
+      gateway = new Gateway(vertx, module, config);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }

@@ -36,11 +36,12 @@ public final class Gateway {
   private volatile boolean ready;
 
   /**
-   * Builds the shared state and cross-checks the module's code against the YAML.
+   * Builds the shared state (upstream groups with their circuit breakers, timed on {@code vertx})
+   * and cross-checks the module's code against the YAML.
    *
    * @throws ConfigException when the YAML has endpoint blocks that no code declares
    */
-  public Gateway(BffModule module, BffConfig config) {
+  public Gateway(Vertx vertx, BffModule module, BffConfig config) {
     this.module = module;
     this.config = config;
     module.endpoints(endpoints);
@@ -59,7 +60,7 @@ public final class Gateway {
     // all event loops of this gateway (and only of this one) serve the port the first one picked
     this.bindPort = config.server().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : config.server().port();
     for (UpstreamConfig u : config.upstreams().values()) {
-      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime));
+      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
     }
   }
 

@@ -41,8 +41,17 @@ public final class Failures {
       case UNREACHABLE -> "upstream '" + upstream + "' could not be reached";
       case RESET -> "upstream '" + upstream + "' closed the connection";
       case UNAVAILABLE -> "no instance of upstream '" + upstream + "' is available";
+      case CIRCUIT_OPEN -> "the circuit breaker of upstream '" + upstream + "' is open";
       default -> "upstream '" + upstream + "' failed";
     };
+  }
+
+  /**
+   * Whether a failure says the upstream is unwell (counted by circuit breakers): timeouts, resets,
+   * refused connections and broken responses; not a full local pool or an open circuit.
+   */
+  public static boolean upstreamFault(Category c) {
+    return c == Category.TIMEOUT || c == Category.UNREACHABLE || c == Category.RESET || c == Category.ERROR;
   }
 
   /** Whether a failure happened before the upstream could have acted on the request (safe to retry). */

@@ -1,6 +1,7 @@
 package dev.bff.common.upstream;
 
 import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.resilience.Breaker;
 import dev.bff.common.routing.Category;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -79,10 +80,38 @@ public final class UpstreamClient {
    */
   public Future<UpstreamResponse> call(HttpMethod method, String uri, MultiMap headers, Buffer body,
       Future<Void> cancel) {
+    Breaker.Ticket ticket = null;
+    if (group.breaker() != null) {
+      ticket = group.breaker().tryAcquire();
+      if (ticket == null) {
+        return Future.failedFuture(new UpstreamException(group.name(), Category.CIRCUIT_OPEN, 0));
+      }
+    }
     Promise<UpstreamResponse> p = Promise.promise();
     group.retryBudget().onRequest();
     attempt(new Call(method, uri, headers, body, cancel), new Instance[group.config().retry().attempts()], 0, p);
+    if (ticket != null) {
+      Breaker.Ticket t = ticket;
+      p.future().onComplete(ar -> report(t, ar.succeeded() ? ar.result() : null, ar.cause(), cancel));
+    }
     return p.future();
+  }
+
+  /** Tells the circuit breaker how a call ended (after its retries). */
+  private static void report(Breaker.Ticket t, UpstreamResponse r, Throwable failure, Future<Void> cancel) {
+    if (r != null) {
+      if (r.status() >= 500) {
+        t.failure();
+      } else {
+        t.success();
+      }
+    } else if (cancel != null && cancel.isComplete()) {
+      t.neutral(); // we gave up on it
+    } else if (failure instanceof UpstreamException u && Failures.upstreamFault(u.category())) {
+      t.failure();
+    } else {
+      t.neutral();
+    }
   }
 
   private record Call(HttpMethod method, String uri, MultiMap headers, Buffer body, Future<Void> cancel) {}

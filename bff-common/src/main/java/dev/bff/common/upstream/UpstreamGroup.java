@@ -1,6 +1,8 @@
 package dev.bff.common.upstream;
 
 import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.resilience.Breaker;
+import io.vertx.core.Vertx;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,12 +24,25 @@ public final class UpstreamGroup {
   private final RetryBudget retryBudget;
   private final SharedCalls shared = new SharedCalls();
   private final LongSupplier clock;
+  private final Breaker breaker;
   private volatile Instance[] instances;
 
-  /** Creates the group with the configured static instances (none yet for DNS upstreams). */
+  /** Creates the group without a circuit breaker (for tests of balancing and ejection). */
   public UpstreamGroup(UpstreamConfig config, LongSupplier nanoClock) {
+    this(config, nanoClock, null);
+  }
+
+  /**
+   * Creates the group with the configured static instances (none yet for DNS upstreams) and its
+   * circuit breaker when one is configured.
+   *
+   * @param vertx runs the circuit breaker's timer (null: no breaker)
+   */
+  public UpstreamGroup(UpstreamConfig config, LongSupplier nanoClock, Vertx vertx) {
     this.config = config;
     this.clock = nanoClock;
+    this.breaker = vertx == null || config.circuitBreaker() == null ? null
+        : new Breaker(vertx, config.name(), config.circuitBreaker(), nanoClock);
     this.balancer = Balancer.of(config.balancer());
     this.retryBudget = new RetryBudget(config.retry().budgetRatio(), config.retry().minPerSecond(), nanoClock);
     List<Instance> list = new ArrayList<>();
@@ -47,6 +62,11 @@ public final class UpstreamGroup {
   /** The upstream's configuration. */
   public UpstreamConfig config() {
     return config;
+  }
+
+  /** The circuit breaker, or null when none is configured. */
+  public Breaker breaker() {
+    return breaker;
   }
 
   /** In-flight de-duplication of identical calls, shared by all event loops. */
@@ -192,12 +212,24 @@ public final class UpstreamGroup {
     }
   }
 
+  /** The group's state for the admin listener: instances (health, ejection, in flight) and circuit. */
+  public io.vertx.core.json.JsonObject toJson() {
+    long now = clock.getAsLong();
+    io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+    for (Instance i : instances) {
+      list.add(new io.vertx.core.json.JsonObject().put("url", i.toString()).put("healthy", i.healthy())
+          .put("ejected", i.ejected(now)).put("inFlight", i.inFlight()));
+    }
+    return new io.vertx.core.json.JsonObject().put("name", name()).put("instances", list)
+        .put("circuitBreaker", breaker == null ? null : breaker.toJson());
+  }
+
   @Override
   public String toString() {
     UpstreamConfig c = config;
     return c.name() + " " + (c.dns() != null ? "dns=" + c.dns().name() + ":" + c.dns().port() : List.of(instances))
         + " balancer=" + c.balancer().name().toLowerCase().replace('_', '-') + " pool=" + c.pool()
         + " connect=" + c.connectTimeout().toMillis() + "ms response=" + c.responseTimeout().toMillis() + "ms"
-        + " retries=" + c.retry().attempts();
+        + " retries=" + c.retry().attempts() + (breaker == null ? "" : " " + breaker);
   }
 }
