@@ -19,6 +19,9 @@ public record Failure(Category category, String upstream, int status, String det
     if (t instanceof UpstreamException u) {
       return new Failure(u.category(), u.upstream(), u.status(), u.getMessage());
     }
+    if (t instanceof TemplateCall.MissingValue) {
+      return new Failure(Category.ERROR, upstream, 0, t.getMessage());
+    }
     if (t instanceof TimeoutException) {
       return new Failure(Category.TIMEOUT, upstream, 0, "upstream '" + upstream + "' did not answer in time");
     }

@@ -106,7 +106,7 @@ public final class ConfigLoader {
       routes.add(r);
     }
     Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
-    top.entries("endpoints").forEach((name, n) -> endpoints.put(name, EndpointConfig.read(name, n)));
+    top.entries("endpoints").forEach((name, n) -> endpoints.put(name, EndpointConfig.read(name, n, upstreams.keySet())));
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }

@@ -21,6 +21,8 @@ public final class ConfigNode {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final JsonNode json;
   private final String path;
   private final List<ConfigProblem> problems;
@@ -91,6 +93,26 @@ public final class ConfigNode {
       problem(null, e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * This node as a JSON value ({@code JsonObject}, {@code JsonArray}, string, number or boolean),
+   * taken as written (no environment substitution), or null when absent.
+   */
+  public Object jsonValue() {
+    if (!present()) {
+      return null;
+    }
+    Object v = JSON.convertValue(json, Object.class);
+    if (v instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = (Map<String, Object>) m;
+      return new io.vertx.core.json.JsonObject(map);
+    }
+    if (v instanceof List<?> l) {
+      return new io.vertx.core.json.JsonArray(new ArrayList<>(l));
+    }
+    return v;
   }
 
   /** A string value, or {@code def} when absent. */

@@ -2,22 +2,41 @@ package dev.bff.common.config;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Settings of an endpoint written in Java; the name joins a {@code endpoints:} block in YAML to the
- * code that mounts it.
+ * Settings of an endpoint. An endpoint written in Java is joined to its block by name; a block
+ * with {@code path} and {@code parts} declares a composed endpoint in YAML.
  *
- * @param name     the endpoint's name as given in code
- * @param deadline total time the endpoint may take before the gateway answers 504
+ * @param name        the endpoint's name
+ * @param deadline    total time the endpoint may take before the gateway answers 504
+ * @param etag        whether 200 answers carry a strong ETag and {@code If-None-Match} gets 304
+ * @param fieldsParam the query parameter that selects top-level fields of the answer, or null
+ * @param composed    the composition when the endpoint is declared in YAML, else null
  */
-public record EndpointConfig(String name, Duration deadline) {
+public record EndpointConfig(String name, Duration deadline, boolean etag, String fieldsParam,
+    ComposedConfig composed) {
+  private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+  private static final Pattern PARAM = Pattern.compile("[A-Za-z0-9_.-]+");
+
   /** Settings used for an endpoint that has no YAML block. */
   public static EndpointConfig defaults(String name) {
-    return new EndpointConfig(name, Duration.ofSeconds(10));
+    return new EndpointConfig(name, DEFAULT_DEADLINE, false, null, null);
   }
 
-  static EndpointConfig read(String name, ConfigNode n) {
-    n.allowOnly(Set.of("deadline"));
-    return new EndpointConfig(name, n.duration("deadline", Duration.ofSeconds(10)));
+  static EndpointConfig read(String name, ConfigNode n, Set<String> upstreams) {
+    if (!n.isObject()) {
+      n.problem(null, "must be a mapping (deadline, etag, fields-param; path, method, parts, shape for YAML endpoints)");
+      return defaults(name);
+    }
+    n.allowOnly(Set.of("deadline", "etag", "fields-param", "path", "method", "parts", "shape"));
+    String fields = n.string("fields-param", null);
+    if (fields != null && !PARAM.matcher(fields).matches()) {
+      n.problem("fields-param", "must be a query parameter name, was '" + fields + "'");
+    }
+    boolean yaml = n.child("path").present() || n.child("parts").present() || n.child("shape").present()
+        || n.child("method").present();
+    return new EndpointConfig(name, n.duration("deadline", DEFAULT_DEADLINE), n.bool("etag", false), fields,
+        yaml ? ComposedConfig.read(n, upstreams) : null);
   }
 }

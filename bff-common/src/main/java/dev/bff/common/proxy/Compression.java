@@ -40,6 +40,58 @@ public final class Compression {
     return true;
   }
 
+  /**
+   * The content coding the server's encoder picks for an {@code Accept-Encoding} value (gzip or
+   * deflate), or null for none; the same choice as Netty's {@code HttpContentCompressor} with the
+   * gzip and deflate encoders the gateway configures.
+   */
+  public static String coding(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return null;
+    }
+    float star = -1;
+    float other = -1; // br, zstd, snappy: recognised, but the gateway configures no encoder for them
+    float gzip = -1;
+    float deflate = -1;
+    for (String e : acceptEncoding.split(",")) {
+      float q = 1;
+      int eq = e.indexOf('=');
+      if (eq != -1) {
+        try {
+          q = Float.parseFloat(e.substring(eq + 1));
+        } catch (NumberFormatException x) {
+          q = 0;
+        }
+      }
+      if (e.contains("*")) {
+        star = q;
+      } else if (e.contains("br") || e.contains("zstd") || e.contains("snappy")) {
+        other = Math.max(other, q);
+      } else if (e.contains("gzip") && q > gzip) {
+        gzip = q;
+      } else if (e.contains("deflate") && q > deflate) {
+        deflate = q;
+      }
+    }
+    if (other > 0 || gzip > 0 || deflate > 0) {
+      if (gzip != -1 && gzip >= deflate) {
+        return "gzip";
+      }
+      if (deflate != -1) {
+        return "deflate";
+      }
+    }
+    if (star > 0) {
+      if (gzip == -1) {
+        return "gzip";
+      }
+      if (deflate == -1) {
+        return "deflate";
+      }
+    }
+    return null;
+  }
+
   private static void varyOnAcceptEncoding(MultiMap headers) {
     for (String v : headers.getAll(HttpHeaders.VARY)) {
       for (String token : v.split(",")) {

@@ -1,5 +1,6 @@
 package dev.bff.common.routing;
 
+import dev.bff.common.cache.ETags;
 import dev.bff.common.config.EndpointConfig;
 import dev.bff.common.config.ServerConfig.CompressionConfig;
 import dev.bff.common.proxy.Compression;
@@ -8,6 +9,7 @@ import dev.bff.common.upstream.UpstreamException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.util.Map;
@@ -123,17 +125,41 @@ public final class EndpointTarget implements Target {
     if (resp.ended() || resp.closed()) {
       return;
     }
+    Buffer body;
+    try {
+      body = reply.body();
+    } catch (RuntimeException e) { // a JSON value that cannot be encoded
+      fail(ex, e);
+      return;
+    }
     resp.setStatusCode(reply.status());
     for (Map.Entry<String, String> e : reply.headers()) {
       resp.headers().add(e.getKey(), e.getValue());
     }
-    resp.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(reply.body().length()));
-    Compression.decide(compression, ex.request(), resp.headers());
-    resp.end(reply.body());
+    resp.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+    boolean compressed = Compression.decide(compression, ex.request(), resp.headers());
+    if (config.etag() && reply.status() == 200 && !resp.headers().contains(HttpHeaders.ETAG)) {
+      String coding = compressed ? Compression.coding(ex.request().getHeader(HttpHeaders.ACCEPT_ENCODING)) : null;
+      String tag = ETags.of(body, coding);
+      resp.headers().set(HttpHeaders.ETAG, tag);
+      HttpMethod m = ex.request().method();
+      if ((m == HttpMethod.GET || m == HttpMethod.HEAD)
+          && ETags.matches(ex.request().getHeader(HttpHeaders.IF_NONE_MATCH), tag)) {
+        resp.setStatusCode(304); // the same fields a 200 would carry (ETag, Vary, Cache-Control), no content
+        resp.headers().remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.CONTENT_TYPE);
+        if (HttpHeaders.IDENTITY.toString().equals(resp.headers().get(HttpHeaders.CONTENT_ENCODING))) {
+          resp.headers().remove(HttpHeaders.CONTENT_ENCODING);
+        }
+        resp.end();
+        return;
+      }
+    }
+    resp.end(body);
   }
 
   @Override
   public String describe() {
-    return "endpoint " + name + " deadline=" + config.deadline().toMillis() + "ms";
+    return "endpoint " + name + " deadline=" + config.deadline().toMillis() + "ms" + (config.etag() ? " etag" : "")
+        + (config.fieldsParam() != null ? " fields-param=" + config.fieldsParam() : "");
   }
 }

@@ -13,6 +13,8 @@ import java.util.List;
 public final class Endpoints {
   private final List<Spec> specs = new ArrayList<>();
   private final List<Stage> stages = new ArrayList<>();
+  private final java.util.Map<String, java.util.function.Function<dev.bff.common.aggregate.Parts, Object>> computes =
+      new java.util.LinkedHashMap<>();
 
   /**
    * A declared endpoint.
@@ -61,6 +63,22 @@ public final class Endpoints {
   public Endpoints stage(Stage s) {
     stages.add(s);
     return this;
+  }
+
+  /**
+   * Registers a function that YAML shapes can use by name ({@code - { put: inStock, compute: in-stock }}):
+   * a computed field from the parts, such as {@code inventory.quantity > 0}.
+   */
+  public Endpoints compute(String name, java.util.function.Function<dev.bff.common.aggregate.Parts, Object> f) {
+    if (computes.put(name, f) != null) {
+      throw new IllegalArgumentException("function '" + name + "' is registered twice");
+    }
+    return this;
+  }
+
+  /** The functions YAML shapes can compute with, by name. */
+  public java.util.Map<String, java.util.function.Function<dev.bff.common.aggregate.Parts, Object>> computations() {
+    return java.util.Collections.unmodifiableMap(computes);
   }
 
   /** The declared endpoints, in order. */

@@ -1,6 +1,10 @@
 package dev.bff.common.server;
 
+import dev.bff.common.aggregate.Composition;
+import dev.bff.common.aggregate.Part;
+import dev.bff.common.aggregate.YamlComposition;
 import dev.bff.common.config.BffConfig;
+import dev.bff.common.config.EndpointConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigProblem;
 import dev.bff.common.config.UpstreamConfig;
@@ -11,6 +15,7 @@ import dev.bff.common.upstream.HealthChecker;
 import dev.bff.common.upstream.UpstreamGroup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,11 +51,31 @@ public final class Gateway {
     this.config = config;
     module.endpoints(endpoints);
     List<ConfigProblem> problems = new ArrayList<>();
-    for (String name : config.endpoints().keySet()) {
-      if (endpoints.specs().stream().noneMatch(s -> s.name().equals(name))) {
-        problems.add(new ConfigProblem("endpoints." + name, "no endpoint named '" + name + "' is declared in "
-            + module.getClass().getSimpleName() + " (declared: "
-            + endpoints.specs().stream().map(Endpoints.Spec::name).toList() + ")"));
+    List<String> inCode = endpoints.specs().stream().map(Endpoints.Spec::name).toList();
+    for (EndpointConfig e : config.endpoints().values()) {
+      String key = "endpoints." + e.name();
+      if (e.composed() != null) {
+        if (inCode.contains(e.name())) {
+          problems.add(new ConfigProblem(key, "endpoint '" + e.name() + "' is declared in "
+              + module.getClass().getSimpleName() + " too; declare it in code or in YAML (path, parts), not both"));
+          continue;
+        }
+        Composition c = YamlComposition.compile(e.composed(), key, endpoints.computations(), problems);
+        endpoints.route(HttpMethod.valueOf(e.composed().method()), e.name(), e.composed().path(), c);
+      } else if (!inCode.contains(e.name())) {
+        problems.add(new ConfigProblem(key, "no endpoint named '" + e.name() + "' is declared in "
+            + module.getClass().getSimpleName() + " (declared: " + inCode + "); a YAML endpoint needs path and parts"));
+      }
+    }
+    for (Endpoints.Spec s : endpoints.specs()) { // parts written in Java must call upstreams the YAML declares
+      if (s.handler() instanceof Composition c) {
+        for (Part p : c.parts()) {
+          if (!config.upstreams().containsKey(p.upstream())) {
+            problems.add(new ConfigProblem("upstreams", "endpoint '" + s.name() + "' part '" + p.name()
+                + "' calls upstream '" + p.upstream() + "', which is not declared (declared: "
+                + config.upstreams().keySet() + ")"));
+          }
+        }
       }
     }
     if (!problems.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.bff.common.server;
 
 import dev.bff.common.config.BffConfig;
+import dev.bff.common.config.EndpointConfig;
+import dev.bff.common.shape.FieldSelection;
 import dev.bff.common.config.RouteConfig;
 import dev.bff.common.config.ServerConfig;
 import dev.bff.common.proxy.Forwarding;
@@ -70,8 +72,12 @@ public final class GatewayVerticle extends VerticleBase {
     for (Endpoints.Spec s : eps.specs()) {
       List<Stage> stages = new ArrayList<>(eps.stages());
       stages.addAll(s.stages());
+      EndpointConfig ec = cfg.endpoint(s.name());
+      if (ec.fieldsParam() != null) {
+        stages.add(new FieldSelection(ec.fieldsParam()));
+      }
       EndpointHandler h = Stage.chain(stages, s.handler());
-      EndpointTarget t = new EndpointTarget(s.name(), h, cfg.endpoint(s.name()), calls::get,
+      EndpointTarget t = new EndpointTarget(s.name(), h, ec, calls::get,
           sc.limits().maxBodySize(), sc.compression());
       routes.add(new Route(s.name(), PathPattern.compile(s.path()), Set.of(s.method().name()), null, Map.of(), t,
           order++));

@@ -81,7 +81,16 @@ public final class UpstreamCalls {
    * non-2xx status or a body that is not a JSON object with ERROR.
    */
   public Future<JsonObject> getJson(String uri) {
-    return get(uri).compose(r -> {
+    return getJsonValue(uri, null).compose(v -> v instanceof JsonObject o ? Future.succeededFuture(o)
+        : Future.failedFuture(new UpstreamException(name(), Category.ERROR, 200)));
+  }
+
+  /**
+   * GETs {@code uri} with {@code headers} (may be null) and parses a JSON object or array; a 404
+   * fails with category NOT_FOUND, any other non-2xx status or a body that is neither with ERROR.
+   */
+  public Future<Object> getJsonValue(String uri, MultiMap headers) {
+    return send(HttpMethod.GET, uri, headers, null).compose(r -> {
       if (r.status() == 404) {
         return Future.failedFuture(new UpstreamException(name(), Category.NOT_FOUND, 404));
       }
@@ -89,10 +98,37 @@ public final class UpstreamCalls {
         return Future.failedFuture(new UpstreamException(name(), Category.ERROR, r.status()));
       }
       try {
-        return Future.succeededFuture(r.json());
+        Object v = io.vertx.core.json.Json.decodeValue(r.body());
+        if (v instanceof JsonObject || v instanceof io.vertx.core.json.JsonArray) {
+          return Future.succeededFuture(v);
+        }
       } catch (RuntimeException e) {
-        return Future.failedFuture(new UpstreamException(name(), Category.ERROR, r.status()));
+        // not JSON: an error like any other broken answer
       }
+      return Future.failedFuture(new UpstreamException(name(), Category.ERROR, r.status()));
+    });
+  }
+
+  /**
+   * GETs every URI in parallel (each shared with identical calls in flight) and collects the JSON
+   * answers in order; URIs the upstream does not know (404) are left out, any other failure fails
+   * the whole call. For dependent fan-outs such as the products of recommended ids.
+   */
+  public Future<io.vertx.core.json.JsonArray> getJsonEach(java.util.List<String> uris, MultiMap headers) {
+    java.util.List<Future<Object>> calls = new java.util.ArrayList<>(uris.size());
+    for (String uri : uris) {
+      calls.add(getJsonValue(uri, headers == null ? null : HttpHeaders.headers().addAll(headers))
+          .recover(t -> t instanceof UpstreamException u && u.category() == Category.NOT_FOUND
+              ? Future.succeededFuture(null) : Future.failedFuture(t)));
+    }
+    return Future.all(calls).map(all -> {
+      io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+      for (Future<Object> f : calls) {
+        if (f.result() != null) {
+          out.add(f.result());
+        }
+      }
+      return out;
     });
   }
 }

@@ -134,7 +134,47 @@ class ConfigErrorsTest {
         bad("bad trusted proxy", "server: { trusted-proxies: [\"10.0.0.0/8\", \"10/8\"] }\n",
             "server.trusted-proxies[1]", "not a numeric IPv4/IPv6 address"),
         bad("duplicate YAML key", UPSTREAMS.replace("reviews:", "catalog:"),
-            "", "Duplicate field 'catalog'"));
+            "", "Duplicate field 'catalog'"),
+        bad("YAML endpoint part on an unknown upstream", endpoint("a: { upstream: catalgo, path: /p }"),
+            "endpoints.e.parts.a.upstream", "unknown upstream 'catalgo'"),
+        bad("YAML endpoint part needing an unknown part", endpoint("a: { upstream: catalog, path: /p, needs: [b] }"),
+            "endpoints.e.parts.a.needs", "unknown part 'b'"),
+        bad("YAML endpoint parts in a cycle", endpoint("a: { upstream: catalog, path: /p, needs: [b] }\n"
+                + "      b: { upstream: catalog, path: /q, needs: [a] }"),
+            "endpoints.e.parts", "cycle: a -> b -> a"),
+        bad("placeholder naming nothing", endpoint("a: { upstream: catalog, path: \"/p/{sku}\" }"),
+            "endpoints.e.parts.a.path", "'{sku}' names neither a path parameter [id]"),
+        bad("placeholder of a part not in needs", endpoint("a: { upstream: catalog, path: /p }\n"
+                + "      b: { upstream: catalog, path: \"/q/{a.category}\" }"),
+            "endpoints.e.parts.b.path", "nor a part listed in needs []"),
+        bad("unclosed placeholder", endpoint("a: { upstream: catalog, path: \"/p/{id\" }"),
+            "endpoints.e.parts.a.path", "unclosed '{'"),
+        bad("required part with a fallback", endpoint("a: { upstream: catalog, path: /p, required: true, "
+                + "fallback: { value: 1 } }"),
+            "endpoints.e.parts.a.fallback", "a required part has no fallback"),
+        bad("unknown fallback word", endpoint("a: { upstream: catalog, path: /p, fallback: stale }"),
+            "endpoints.e.parts.a.fallback", "must be omit, last-good, or a mapping"),
+        bad("for-each over a part not needed", endpoint("a: { upstream: catalog, path: \"/p/{item}\", "
+                + "for-each: b.items }\n      b: { upstream: catalog, path: /q }"),
+            "endpoints.e.parts.a.for-each", "must start with a part listed in needs"),
+        bad("shape rule with put and merge", endpoint("a: { upstream: catalog, path: /p }")
+                + "    shape:\n      - { put: x, merge: a }\n",
+            "endpoints.e.shape[0]", "exactly one of put (a key) or merge (a part)"),
+        bad("shape rule from an unknown part", endpoint("a: { upstream: catalog, path: /p }")
+                + "    shape:\n      - { put: x, from: b }\n",
+            "endpoints.e.shape[0].from", "unknown part 'b'"),
+        bad("shape rule with a bad pointer", endpoint("a: { upstream: catalog, path: /p }")
+                + "    shape:\n      - { put: x, from: a, pick: images.url }\n",
+            "endpoints.e.shape[0].pick", "must be a JSON pointer"),
+        bad("YAML endpoint without parts", UPSTREAMS + "endpoints:\n  e: { path: /e }\n",
+            "endpoints.e.parts", "is required"),
+        bad("YAML endpoint with a typo", endpoint("a: { upstream: catalog, path: /p, timout: 1s }"),
+            "endpoints.e.parts.a.timout", "unknown key"));
+  }
+
+  /** A YAML endpoint {@code e} at {@code /e/:id} with the given parts (one per line, indented by the caller). */
+  private static String endpoint(String parts) {
+    return UPSTREAMS + "endpoints:\n  e:\n    path: /e/:id\n    parts:\n      " + parts + "\n";
   }
 
   private static Arguments bad(String what, String yaml, String path, String message) {
@@ -225,6 +265,41 @@ class ConfigErrorsTest {
           assertThat(e.problems()).extracting(ConfigProblem::path).containsExactly("endpoints.sumary");
           assertThat(e.problems().get(0).message()).contains("no endpoint named 'sumary'").contains("summary");
           assertThat(e.getMessage()).contains("bad.yaml");
+        });
+  }
+
+  private static final BffModule COMPUTING = new BffModule() {
+    @Override
+    public String name() {
+      return "bff-check";
+    }
+
+    @Override
+    public void endpoints(Endpoints e) {
+      e.compute("in-stock", p -> true);
+      e.get("coded", "/coded", dev.bff.common.aggregate.Composition.of(
+          dev.bff.common.aggregate.Part.optional("x", "nowhere", (u, c) -> u.getJson("/x"))));
+    }
+  };
+
+  @Test
+  void codeAndYamlAreCrossCheckedAtStartUp(Vertx vertx) {
+    BffConfig config = parse(UPSTREAMS + """
+        server: { port: 0, admin-port: 0, instances: 1 }
+        endpoints:
+          coded: { path: /c, parts: { a: { upstream: catalog, path: /p } } }
+          shaped:
+            path: /s
+            parts: { a: { upstream: catalog, path: /p } }
+            shape: [ { put: x, compute: in-stok } ]
+        """);
+    assertThatThrownBy(() -> Bff.start(vertx, COMPUTING, config).await())
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).extracting(ConfigProblem::path)
+              .containsExactly("endpoints.coded", "endpoints.shaped.shape[0].compute", "upstreams");
+          assertThat(e.problems().get(0).message()).contains("declared in", "not both");
+          assertThat(e.problems().get(1).message()).contains("no function named 'in-stok'", "[in-stock]");
+          assertThat(e.problems().get(2).message()).contains("part 'x' calls upstream 'nowhere'");
         });
   }
 
