@@ -16,6 +16,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * DELETE /_admin/faults[?path=P]   all rules, or the one for P       → 200 {"removed": n}
  * GET    /_admin/stats                                               → 200 {@link RequestStats#toJson()}
  * POST   /_admin/stats/reset                                         → 200 the zeroed stats
+ * GET    /_admin/stats/all     all services started together         → 200 {@link RequestStats#toJson()}
+ * POST   /_admin/stats/all/reset                                     → 200 the zeroed stats
  * </pre>
  */
 final class AdminRoutes {
@@ -27,10 +29,12 @@ final class AdminRoutes {
 
   private final FaultInjector faults;
   private final RequestStats stats;
+  private final RequestStats all;
 
-  AdminRoutes(FaultInjector faults, RequestStats stats) {
+  AdminRoutes(FaultInjector faults, RequestStats stats, RequestStats all) {
     this.faults = faults;
     this.stats = stats;
+    this.all = all == null ? stats : all; // a service started on its own is all there is
   }
 
   void mount(Router router) {
@@ -46,6 +50,11 @@ final class AdminRoutes {
     router.post("/_admin/stats/reset").handler(ctx -> {
       stats.reset();
       Replies.json(ctx, 200, stats.toJson());
+    });
+    router.get("/_admin/stats/all").handler(ctx -> Replies.json(ctx, 200, all.toJson()));
+    router.post("/_admin/stats/all/reset").handler(ctx -> {
+      all.reset();
+      Replies.json(ctx, 200, all.toJson());
     });
   }
 

@@ -36,10 +36,12 @@ public final class DemoServices {
   /** Running services and their deployment ids. */
   private final Map<DemoService, ServiceVerticle> running;
   private final Map<DemoService, String> deployments;
+  private final RequestStats all;
 
   private DemoServices(String host, Vertx vertx, Map<DemoService, ServiceVerticle> running,
-                       Map<DemoService, String> deployments) {
+                       Map<DemoService, String> deployments, RequestStats all) {
     this.host = host;
+    this.all = all;
     this.vertx = vertx;
     this.running = Collections.unmodifiableMap(running);
     this.deployments = Collections.unmodifiableMap(deployments);
@@ -91,8 +93,10 @@ public final class DemoServices {
     }
     Map<DemoService, ServiceVerticle> verticles = new EnumMap<>(DemoService.class);
     Map<DemoService, Future<String>> deploying = new EnumMap<>(DemoService.class);
+    RequestStats all = new RequestStats();
     wanted.forEach((service, port) -> {
-      ServiceVerticle verticle = new ServiceVerticle(service, new ServiceKit(vertx, service.serviceName()), host, port);
+      ServiceVerticle verticle = new ServiceVerticle(service, new ServiceKit(vertx, service.serviceName(), all), host,
+        port);
       verticles.put(service, verticle);
       deploying.put(service, vertx.deployVerticle(verticle));
     });
@@ -105,7 +109,7 @@ public final class DemoServices {
           ids.put(service, deployment.result());
         }
       });
-      DemoServices demo = new DemoServices(host, vertx, running, ids);
+      DemoServices demo = new DemoServices(host, vertx, running, ids, all);
       if (done.succeeded()) {
         return Future.succeededFuture(demo);
       }
@@ -144,6 +148,15 @@ public final class DemoServices {
   /** The request statistics of the service, the same as its {@code GET /_admin/stats}. */
   public RequestStats stats(String service) {
     return verticle(service).kit().stats();
+  }
+
+  /**
+   * The statistics of all services started together: every request counted once, by
+   * {@code /<service><path>}, and the peak number in flight across services (a composed request's
+   * parallel parts show up here together).
+   */
+  public RequestStats allStats() {
+    return all;
   }
 
   /** The fault rules of the service, the same as its {@code /_admin/faults}. */

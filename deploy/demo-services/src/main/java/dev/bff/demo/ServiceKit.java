@@ -23,11 +23,21 @@ public final class ServiceKit {
 
   private final String name;
   private final RequestStats stats = new RequestStats();
+  private final RequestStats all;
   private final FaultInjector faults;
 
   /** Creates the shared parts for the service called {@code name}. */
   public ServiceKit(Vertx vertx, String name) {
+    this(vertx, name, null);
+  }
+
+  /**
+   * Creates the shared parts for the service called {@code name}; its requests are also counted in
+   * {@code all} (the statistics of every service started together), when not null.
+   */
+  public ServiceKit(Vertx vertx, String name, RequestStats all) {
     this.name = name;
+    this.all = all;
     this.faults = new FaultInjector(vertx, name);
   }
 
@@ -44,7 +54,7 @@ public final class ServiceKit {
   /** Builds the service's router: the shared routes around {@code routes}. */
   public Router router(Vertx vertx, ServiceRoutes routes) {
     Router router = Router.router(vertx);
-    new AdminRoutes(faults, stats).mount(router);
+    new AdminRoutes(faults, stats, all).mount(router);
     router.route().handler(this::guard);
     router.get(HEALTH).handler(ctx -> Replies.json(ctx, 200, UP));
     routes.mount(router);
@@ -64,6 +74,9 @@ public final class ServiceKit {
     boolean health = path.equals(HEALTH);
     if (!health) {
       stats.track(ctx, path);
+      if (all != null) {
+        all.track(ctx, "/" + name + path);
+      }
     }
     FaultRule rule = faults.match(path, ctx.request().method(), health);
     if (rule == null) {

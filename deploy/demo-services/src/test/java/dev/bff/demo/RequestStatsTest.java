@@ -52,6 +52,29 @@ class RequestStatsTest {
   }
 
   @Test
+  void theStatsOfAllServicesSeeRequestsInFlightAcrossServices(Vertx vertx) {
+    DemoServices two = DemoServices.start(vertx, Map.of("catalog", 0, "reviews", 0)).await();
+    try {
+      String cat = two.url("catalog");
+      String rev = two.url("reviews");
+      http.addFault(cat, new JsonObject().put("path", "*").put("latencyMs", 300));
+      http.addFault(rev, new JsonObject().put("path", "*").put("latencyMs", 300));
+      Future.all(http.request(HttpMethod.GET, cat + "/products/1", null),
+          http.request(HttpMethod.GET, rev + "/reviews/summary?productId=1", null)).await();
+      assertThat(two.stats("catalog").peakInFlight()).isEqualTo(1);
+      assertThat(two.stats("reviews").peakInFlight()).isEqualTo(1);
+      JsonObject all = http.getJson(cat + "/_admin/stats/all");
+      assertThat(all.getLong("peakInFlight")).as("one request at each service, at once").isEqualTo(2);
+      assertThat(all.getLong("requests")).isEqualTo(2);
+      assertThat(two.allStats().requests("/catalog/products/1")).isEqualTo(1);
+      assertThat(two.allStats().requests("/reviews/reviews/summary")).isEqualTo(1);
+      assertThat(http.post(rev + "/_admin/stats/all/reset", new JsonObject()).json().getLong("requests")).isZero();
+    } finally {
+      two.close().await();
+    }
+  }
+
+  @Test
   void peakInFlightSeesConcurrentSlowRequests() {
     http.addFault(catalog, new JsonObject().put("path", "/products/*").put("latencyMs", 300));
     List<Future<Http.Reply>> replies = new ArrayList<>();
