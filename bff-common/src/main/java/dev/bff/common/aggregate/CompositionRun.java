@@ -186,7 +186,7 @@ final class CompositionRun {
     };
     outcomes.put(p.name(), o);
     Reply reply = Reply.problem(c, "required part '" + p.name() + "' failed: " + cause.detail());
-    reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes));
+    reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes, started));
     result.tryComplete(reply);
   }
 
@@ -208,7 +208,7 @@ final class CompositionRun {
     if (header != null) {
       reply.header(Degradation.HEADER, header);
     }
-    reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes));
+    reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes, started));
     result.tryComplete(reply);
   }
 

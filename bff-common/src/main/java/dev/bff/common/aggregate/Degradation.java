@@ -44,12 +44,18 @@ public final class Degradation {
     return out;
   }
 
-  /** {@code Server-Timing}: {@code name;dur=12.3;desc="ok"} per part that ran, in declaration order. */
-  static String serverTiming(List<Part> parts, Map<String, Outcome> outcomes) {
+  /**
+   * {@code Server-Timing}: {@code name;dur=12.3;desc="ok"} per part, in declaration order; a part
+   * without an outcome (the endpoint failed first) is {@code cancelled} when it had started, else
+   * {@code not_started}.
+   */
+  static String serverTiming(List<Part> parts, Map<String, Outcome> outcomes, java.util.Set<String> started) {
     StringBuilder sb = new StringBuilder();
     for (Part p : parts) {
       Outcome o = outcomes.get(p.name());
       if (o == null) {
+        sb.append(sb.isEmpty() ? "" : ", ").append(p.name())
+            .append(started.contains(p.name()) ? ";desc=\"cancelled\"" : ";desc=\"not_started\"");
         continue;
       }
       long micros = o instanceof Outcome.Ok ok ? ok.micros()

@@ -13,15 +13,17 @@ import java.util.regex.Pattern;
  * @param etag        whether 200 answers carry a strong ETag and {@code If-None-Match} gets 304
  * @param fieldsParam the query parameter that selects top-level fields of the answer, or null
  * @param composed    the composition when the endpoint is declared in YAML, else null
+ * @param partTimeouts timeouts of the parts of a composition written in Java, by part name
+ *     (they override the code's; YAML endpoints give {@code parts.NAME.timeout} instead)
  */
 public record EndpointConfig(String name, Duration deadline, boolean etag, String fieldsParam,
-    ComposedConfig composed) {
+    ComposedConfig composed, java.util.Map<String, Duration> partTimeouts) {
   private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
   private static final Pattern PARAM = Pattern.compile("[A-Za-z0-9_.-]+");
 
   /** Settings used for an endpoint that has no YAML block. */
   public static EndpointConfig defaults(String name) {
-    return new EndpointConfig(name, DEFAULT_DEADLINE, false, null, null);
+    return new EndpointConfig(name, DEFAULT_DEADLINE, false, null, null, java.util.Map.of());
   }
 
   static EndpointConfig read(String name, ConfigNode n, Set<String> upstreams) {
@@ -29,14 +31,25 @@ public record EndpointConfig(String name, Duration deadline, boolean etag, Strin
       n.problem(null, "must be a mapping (deadline, etag, fields-param; path, method, parts, shape for YAML endpoints)");
       return defaults(name);
     }
-    n.allowOnly(Set.of("deadline", "etag", "fields-param", "path", "method", "parts", "shape"));
+    n.allowOnly(Set.of("deadline", "etag", "fields-param", "part-timeouts", "path", "method", "parts", "shape"));
     String fields = n.string("fields-param", null);
     if (fields != null && !PARAM.matcher(fields).matches()) {
       n.problem("fields-param", "must be a query parameter name, was '" + fields + "'");
     }
     boolean yaml = n.child("path").present() || n.child("parts").present() || n.child("shape").present()
         || n.child("method").present();
+    java.util.Map<String, Duration> timeouts = new java.util.LinkedHashMap<>();
+    ConfigNode t = n.child("part-timeouts");
+    t.entries(null).forEach((part, v) -> {
+      Duration d = t.duration(part, null);
+      if (d != null) {
+        timeouts.put(part, d);
+      }
+    });
+    if (yaml && !timeouts.isEmpty()) {
+      n.problem("part-timeouts", "is for endpoints written in Java; a YAML endpoint sets parts.NAME.timeout");
+    }
     return new EndpointConfig(name, n.duration("deadline", DEFAULT_DEADLINE), n.bool("etag", false), fields,
-        yaml ? ComposedConfig.read(n, upstreams) : null);
+        yaml ? ComposedConfig.read(n, upstreams) : null, java.util.Collections.unmodifiableMap(timeouts));
   }
 }

@@ -127,7 +127,12 @@ public final class EndpointTarget implements Target {
     }
     Buffer body;
     try {
-      body = reply.body();
+      if (reply.problem() != null) { // a problem names the request, like every gateway-made error
+        ex.category(reply.problem());
+        body = Problem.body(reply.problem(), reply.problemDetail(), ex.path(), ex.requestId());
+      } else {
+        body = reply.body();
+      }
     } catch (RuntimeException e) { // a JSON value that cannot be encoded
       fail(ex, e);
       return;

@@ -120,6 +120,13 @@ public final class Exchange {
     return category;
   }
 
+  /** Records the category of a gateway-made answer written by an endpoint (for the access log). */
+  public void category(Category c) {
+    if (category == null) {
+      category = c;
+    }
+  }
+
   /** Whether the client connection closed before the response ended. */
   public boolean aborted() {
     return !response.ended();

@@ -14,13 +14,21 @@ public final class Reply {
   private final int status;
   private final MultiMap headers;
   private final Object value; // the JSON value of a JSON reply, else null
+  private final Category problem; // the category of a problem reply, else null
+  private final String detail;
   private Buffer body;
 
-  private Reply(int status, MultiMap headers, Object value, Buffer body) {
+  private Reply(int status, MultiMap headers, Object value, Buffer body, Category problem, String detail) {
     this.status = status;
     this.headers = headers;
     this.value = value;
     this.body = body;
+    this.problem = problem;
+    this.detail = detail;
+  }
+
+  private Reply(int status, MultiMap headers, Object value, Buffer body) {
+    this(status, headers, value, body, null, null);
   }
 
   /** A reply with a ready body. */
@@ -44,11 +52,24 @@ public final class Reply {
     return new Reply(status, HttpHeaders.headers(), Buffer.buffer());
   }
 
-  /** A problem+json reply of a category; {@code detail} must not carry internal addresses. */
+  /**
+   * A problem+json reply of a category; {@code detail} must not carry internal addresses. The
+   * gateway adds the request's path and id when it writes it.
+   */
   public static Reply problem(Category category, String detail) {
     MultiMap h = HttpHeaders.headers().set(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
         .set(HttpHeaders.CACHE_CONTROL, "no-store");
-    return new Reply(category.status(), h, Problem.body(category, detail, null, null));
+    return new Reply(category.status(), h, null, null, category, detail);
+  }
+
+  /** The category of a problem reply, or null. */
+  public Category problem() {
+    return problem;
+  }
+
+  /** The detail of a problem reply, or null. */
+  public String problemDetail() {
+    return detail;
   }
 
   /** The HTTP status. */
@@ -64,7 +85,8 @@ public final class Reply {
   /** The body, encoded from the JSON value on first use. */
   public Buffer body() {
     if (body == null) {
-      body = value == null ? Buffer.buffer("null") : Json.encodeToBuffer(value);
+      body = problem != null ? Problem.body(problem, detail, null, null)
+          : value == null ? Buffer.buffer("null") : Json.encodeToBuffer(value);
     }
     return body;
   }

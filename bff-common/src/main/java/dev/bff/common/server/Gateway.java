@@ -68,7 +68,22 @@ public final class Gateway {
       }
     }
     for (Endpoints.Spec s : endpoints.specs()) { // parts written in Java must call upstreams the YAML declares
+      Map<String, java.time.Duration> timeouts = config.endpoint(s.name()).partTimeouts();
+      if (!timeouts.isEmpty() && !(s.handler() instanceof Composition)) {
+        problems.add(new ConfigProblem("endpoints." + s.name() + ".part-timeouts", "endpoint '" + s.name()
+            + "' is not a Composition: it has no parts"));
+      }
       if (s.handler() instanceof Composition c) {
+        timeouts.forEach((part, d) -> {
+          Part p = c.parts().stream().filter(x -> x.name().equals(part)).findFirst().orElse(null);
+          if (p == null) {
+            problems.add(new ConfigProblem("endpoints." + s.name() + ".part-timeouts." + part, "endpoint '"
+                + s.name() + "' has no part '" + part + "' (parts: "
+                + c.parts().stream().map(Part::name).toList() + ")"));
+          } else {
+            p.timeout(d); // YAML sizes what code names
+          }
+        });
         for (Part p : c.parts()) {
           if (!config.upstreams().containsKey(p.upstream())) {
             problems.add(new ConfigProblem("upstreams", "endpoint '" + s.name() + "' part '" + p.name()
