@@ -1,5 +1,6 @@
 package dev.bff.mobile;
 
+import dev.bff.common.aggregate.Parts;
 import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.BffRequest;
 import dev.bff.common.routing.Endpoints;
@@ -10,7 +11,10 @@ import dev.bff.common.shape.Paths;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-/** The mobile apps' BFF: small payloads, one round trip per screen. */
+/**
+ * The mobile apps' BFF: small payloads, one round trip per screen. The product screen
+ * ({@code /m/product-details/:id}) is composed in YAML; the product card is a plain Java endpoint.
+ */
 public final class MobileBff implements BffModule {
   /** Starts bff-mobile. */
   public static void main(String[] args) {
@@ -35,6 +39,14 @@ public final class MobileBff implements BffModule {
   @Override
   public void endpoints(Endpoints e) {
     e.get("product-card", "/m/product-card/:id", MobileBff::productCard);
+    // product-details is declared in bff-mobile.yaml; its shape computes inStock here
+    e.compute("in-stock", MobileBff::inStock);
+  }
+
+  /** {@code stock.quantity > 0}, or null (left out) when the stock is unknown. */
+  static Object inStock(Parts p) {
+    JsonObject stock = p.json("stock");
+    return stock == null ? null : stock.getInteger("quantity", 0) > 0;
   }
 
   /** The few fields a product card in the app shows: name, price, one small image, rating. */

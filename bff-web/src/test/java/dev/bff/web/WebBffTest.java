@@ -77,6 +77,10 @@ class WebBffTest {
         .getString("url"));
     assertThat(s.getInteger("quantity")).isEqualTo(stock.getInteger("quantity"));
     assertThat(s.getBoolean("inStock")).isEqualTo(stock.getInteger("quantity") > 0);
+    JsonObject summary = bff.get("/api/reviews/summary?productId=12").json();
+    assertThat(s.getJsonObject("rating").getValue("count")).isEqualTo(summary.getValue("count"));
+    assertThat(s.fieldNames()).containsExactly("id", "name", "price", "currency", "thumbnail", "inStock", "quantity",
+        "shipsInDays", "rating");
   }
 
   @Test
@@ -100,11 +104,44 @@ class WebBffTest {
   }
 
   @Test
-  void aCatalogErrorInsideTheEndpointIsA502Problem() {
-    demo.services().faults("inventory").add(FaultRule.on("/inventory/9").withStatus(500, 1.0));
-    var r = bff.get("/api/product-summary/9");
-    assertThat(r.status()).isEqualTo(502);
-    assertThat(r.json().getString("detail")).contains("inventory");
+  void aCatalogErrorInsideTheSummaryIsA502ProblemAndAnInventoryErrorDegradesIt() {
+    demo.services().faults("catalog").add(FaultRule.on("/products/9").withStatus(500, 1.0));
+    var failed = bff.get("/api/product-summary/9");
+    assertThat(failed.status()).isEqualTo(502);
+    assertThat(failed.json().getString("detail")).contains("'product'");
+    demo.services().faults("catalog").clear();
+
+    demo.services().faults("inventory").add(FaultRule.on("/inventory/10").withStatus(500, 1.0));
+    var degraded = bff.get("/api/product-summary/10");
+    assertThat(degraded.status()).isEqualTo(200);
+    assertThat(degraded.header("bff-degraded")).isEqualTo("inventory=error");
+    assertThat(degraded.json().containsKey("inStock")).isFalse();
+    assertThat(degraded.json().getString("name")).isNotNull();
+  }
+
+  @Test
+  void theHomePageHasFeaturedProductsAndCategories() {
+    var r = bff.get("/api/home");
+    assertThat(r.status()).isEqualTo(200);
+    JsonObject home = r.json();
+    assertThat(home.fieldNames()).containsExactly("featured", "categories");
+    var featured = home.getJsonArray("featured");
+    assertThat(featured.size()).isBetween(1, 12);
+    for (int i = 0; i < featured.size(); i++) {
+      JsonObject p = featured.getJsonObject(i);
+      assertThat(p.fieldNames()).containsExactly("id", "name", "price", "currency", "image");
+      assertThat(p.getString("image")).endsWith("/medium.jpg");
+      assertThat(bff.get("/api/products/" + p.getString("id")).json().getBoolean("featured")).isTrue();
+    }
+    var categories = home.getJsonArray("categories");
+    assertThat(categories.size()).isEqualTo(new io.vertx.core.json.JsonArray(bff.get("/api/categories").body()).size());
+    assertThat(categories.getJsonObject(0).fieldNames()).containsExactly("id", "name", "productCount");
+
+    demo.services().faults("catalog").add(FaultRule.on("/categories").withStatus(503, 1.0));
+    var stale = bff.get("/api/home");
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(stale.header("bff-degraded")).isEqualTo("categories=error");
+    assertThat(stale.json().getJsonArray("categories")).as("the last good list").isEqualTo(categories);
   }
 
   @Test
