@@ -7,7 +7,7 @@ import dev.bff.common.server.Bff;
 /**
  * The partners' BFF: a small versioned surface ({@code /partner/v1/...}) of catalog and stock
  * reads with no user data: a page of products ({@link ProductsPage}, in Java), one product
- * and a product's stock (routes).
+ * ({@code product-v1}, declared in {@code bff-partner.yaml}) and a product's stock (a route).
  */
 public final class PartnerBff implements BffModule {
   /** Starts bff-partner. */
@@ -32,6 +32,7 @@ public final class PartnerBff implements BffModule {
 
   @Override
   public void endpoints(Endpoints e) {
+    e.compute("stock", p -> Stock.view(p.json("stock")));
     e.get("products-v1", "/partner/v1/products", ProductsPage.composition()).stage(Paging.CHECK);
   }
 }
