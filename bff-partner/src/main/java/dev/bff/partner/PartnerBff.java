@@ -1,11 +1,13 @@
 package dev.bff.partner;
 
 import dev.bff.common.routing.BffModule;
+import dev.bff.common.routing.Endpoints;
 import dev.bff.common.server.Bff;
 
 /**
  * The partners' BFF: a small versioned surface ({@code /partner/v1/...}) of catalog and stock
- * reads, all declared as routes in {@code bff-partner.yaml}.
+ * reads with no user data: a page of products ({@link ProductsPage}, in Java), one product
+ * ({@code product-v1}, declared in {@code bff-partner.yaml}) and a product's stock (a route).
  */
 public final class PartnerBff implements BffModule {
   /** Starts bff-partner. */
@@ -26,5 +28,11 @@ public final class PartnerBff implements BffModule {
   @Override
   public int defaultAdminPort() {
     return 9084;
+  }
+
+  @Override
+  public void endpoints(Endpoints e) {
+    e.compute("stock", p -> Stock.view(p.json("stock")));
+    e.get("products-v1", "/partner/v1/products", ProductsPage.composition()).stage(Paging.CHECK);
   }
 }
