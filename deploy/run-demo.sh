@@ -56,9 +56,11 @@ for p in 9081 9082 9083 9084; do wait_ready "http://127.0.0.1:$p/health/ready" "
 cat <<MSG
 demo stack is up (logs and PIDs in $run; stop with: deploy/run-demo.sh stop)
   curl -s localhost:8081/api/products/1                  # bff-web, pass-through to catalog
-  curl -s localhost:8081/api/product-summary/1           # bff-web, product + stock composed
-  curl -s localhost:8082/m/product-card/1                # bff-mobile, small card
-  curl -s localhost:8083/tv/rails                        # bff-tv, browse rails
-  curl -s localhost:8084/partner/v1/products/1           # bff-partner, versioned surface
-  curl -s localhost:9081/health/ready                    # admin listener
+  curl -s -i localhost:8081/api/product-details/1        # bff-web, the product page composed from 7 parts
+  curl -s localhost:8081/api/home                        # bff-web, composed in YAML
+  curl -s -i localhost:8082/m/product-details/1          # bff-mobile, small screen with ETag
+  curl -s localhost:8083/tv/browse                       # bff-tv, browse rails
+  curl -s localhost:8083/tv/product-details/1            # bff-tv, large artwork and a rail
+  curl -s 'localhost:8084/partner/v1/products?size=5'    # bff-partner, versioned surface
+  curl -s localhost:9081/admin/upstreams                 # admin listener: instances and circuits
 MSG

@@ -175,10 +175,14 @@ class PartnerBffTest {
   }
 
   @Test
-  void stockIsStillProxied() {
+  void aProductsStockHasNoInternalFields() {
     var stock = bff.get("/partner/v1/products/42/stock");
     assertThat(stock.status()).isEqualTo(200);
+    assertThat(stock.json().fieldNames()).containsExactly("productId", "quantity", "inStock");
     assertThat(stock.json().getString("productId")).isEqualTo("42");
+    assertThat(stock.json().getBoolean("inStock")).isEqualTo(stock.json().getInteger("quantity") > 0);
+    assertThat(stock.body().toString()).doesNotContain(INTERNAL);
+    assertThat(bff.get("/partner/v1/products/nope/stock").status()).isEqualTo(404);
   }
 
   @Test

@@ -88,6 +88,12 @@ public final class Composition implements EndpointHandler {
     return shape.apply(p);
   }
 
+  /** The parts as the start-up log shows them. */
+  @Override
+  public String toString() {
+    return "composition " + parts;
+  }
+
   private static Object byName(Parts p) {
     JsonObject out = new JsonObject();
     p.outcomes().forEach((name, o) -> {

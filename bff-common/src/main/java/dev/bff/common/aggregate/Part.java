@@ -105,4 +105,21 @@ public final class Part {
   PartCall call() {
     return call;
   }
+
+  /** E.g. {@code rating(reviews optional timeout=300ms fallback=last-good needs=[product])}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(name).append('(').append(upstream).append(required ? " required" : " optional");
+    if (timeout != null) {
+      sb.append(" timeout=").append(timeout.toMillis()).append("ms");
+    }
+    if (!required) {
+      sb.append(" fallback=").append(lastGood ? "last-good" + (fallback != null ? "+value" : "")
+          : fallback != null ? "value" : "omit");
+    }
+    if (!needs.isEmpty()) {
+      sb.append(" needs=").append(needs);
+    }
+    return sb.append(')').toString();
+  }
 }

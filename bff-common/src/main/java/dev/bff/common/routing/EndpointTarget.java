@@ -32,10 +32,16 @@ public final class EndpointTarget implements Target {
   private final Function<String, UpstreamCalls> upstreams;
   private final long maxBody;
   private final CompressionConfig compression;
+  private final String chain;
 
-  /** Compiles an endpoint for one event loop. */
+  /**
+   * Compiles an endpoint for one event loop.
+   *
+   * @param chain what the start-up log says runs it: its stages and handler
+   */
   public EndpointTarget(String name, EndpointHandler handler, EndpointConfig config,
-      Function<String, UpstreamCalls> upstreams, long maxBody, CompressionConfig compression) {
+      Function<String, UpstreamCalls> upstreams, long maxBody, CompressionConfig compression, String chain) {
+    this.chain = chain;
     this.name = name;
     this.handler = handler;
     this.config = config;
@@ -165,6 +171,6 @@ public final class EndpointTarget implements Target {
   @Override
   public String describe() {
     return "endpoint " + name + " deadline=" + config.deadline().toMillis() + "ms" + (config.etag() ? " etag" : "")
-        + (config.fieldsParam() != null ? " fields-param=" + config.fieldsParam() : "");
+        + (config.fieldsParam() != null ? " fields-param=" + config.fieldsParam() : "") + " " + chain;
   }
 }

@@ -19,6 +19,7 @@ import dev.bff.common.upstream.UpstreamClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -77,10 +78,12 @@ public final class GatewayVerticle extends VerticleBase {
         stages.add(new FieldSelection(ec.fieldsParam()));
       }
       EndpointHandler h = Stage.chain(stages, s.handler());
+      String chain = (stages.isEmpty() ? "" : "stages " + stages.stream().map(GatewayVerticle::describe).toList()
+          + " -> ") + describe(s.handler());
       EndpointTarget t = new EndpointTarget(s.name(), h, ec, calls::get,
-          sc.limits().maxBodySize(), sc.compression());
-      routes.add(new Route(s.name(), PathPattern.compile(s.path()), Set.of(s.method().name()), null, Map.of(), t,
-          order++));
+          sc.limits().maxBodySize(), sc.compression(), chain);
+      Set<String> methods = s.method() == HttpMethod.GET ? Set.of("GET", "HEAD") : Set.of(s.method().name());
+      routes.add(new Route(s.name(), PathPattern.compile(s.path()), methods, null, Map.of(), t, order++));
     }
     table = new RouteTable(routes);
     Front front = new Front(gateway, table, forwarding);
@@ -88,6 +91,12 @@ public final class GatewayVerticle extends VerticleBase {
     server.requestHandler(front::handle).invalidRequestHandler(front::invalid);
     gateway.addServer(server);
     return server.listen(gateway.bindPort(), sc.host());
+  }
+
+  /** A handler or stage as the start-up log shows it: its own description, or "java" for a lambda. */
+  private static String describe(Object h) {
+    String s = h.toString();
+    return s.contains("$$Lambda") ? "java" : s;
   }
 
   static HttpServerOptions serverOptions(ServerConfig sc) {

@@ -141,6 +141,8 @@ public final class UpstreamClient {
     (tries > 0 ? fresh : client).request(o)
         .compose(req -> {
           if (call.cancel() != null) {
+            // failures reach us through the response future; without a handler, our own reset is logged as an error
+            req.exceptionHandler(t -> { });
             call.cancel().onComplete(v -> req.reset()); // a no-op once the response has ended
           }
           return body == null ? req.send() : req.send(body);
@@ -156,13 +158,17 @@ public final class UpstreamClient {
               if (idempotent && tries < c.retry().attempts() && c.retry().onStatus().contains(r.status())
                   && group.retryBudget().tryRetry()) {
                 tried[tries] = inst;
-            attempt(call, tried, tries + 1, p);
+                attempt(call, tried, tries + 1, p);
                 return;
               }
             } else {
               group.onSuccess(inst);
             }
             p.complete(r);
+            return;
+          }
+          if (call.cancel() != null && call.cancel().isComplete()) { // we gave up on it: not the instance's fault
+            p.fail(new UpstreamException(group.name(), Category.ERROR, 0));
             return;
           }
           Category cat = Failures.classify(ar.cause());

@@ -212,6 +212,33 @@ class CompositionTest {
   }
 
   @Test
+  void callsTheGatewayCancelsItselfDoNotCountAgainstTheInstance() {
+    BffUnderTest strict = BffUnderTest.start(vertx, new PageBff(), """
+        server: { port: 0, admin-port: 0, instances: 1 }
+        upstreams:
+          catalog:   { instances: ["${SVC}"], retry: { attempts: 0 } }
+          reviews:   { instances: ["${SVC}"] }
+          inventory: { instances: ["${SVC}"], outlier: { consecutive-failures: 1, max-ejected-percent: 100 } }
+          recs:      { instances: ["${SVC}"] }
+        endpoints:
+          page: { deadline: 2s }
+        """, Map.of("SVC", svc.url()));
+    try (var admin = dev.bff.common.testing.TestClient.of(vertx, strict.adminPort())) {
+      faults.put("/stock/", HANG);
+      faults.put("/products/", req -> vertx.setTimer(50, t -> req.response().setStatusCode(500).end("{}")));
+      for (int i = 0; i < 3; i++) {
+        assertThat(strict.get("/page/" + i).status()).isEqualTo(502); // each cancels its hanging stock call
+      }
+      faults.clear();
+      JsonObject inventory = admin.get("/admin/upstreams").json().getJsonObject("inventory");
+      assertThat(inventory.getJsonArray("instances").getJsonObject(0).getBoolean("ejected")).isFalse();
+      assertThat(strict.get("/page/9").json().getJsonObject("stock").getInteger("quantity")).isEqualTo(5);
+    } finally {
+      strict.close();
+    }
+  }
+
+  @Test
   void aPartCutByTheDeadlineHasItsUpstreamRequestClosed() {
     io.vertx.core.Promise<Void> stockClosed = io.vertx.core.Promise.promise();
     faults.put("/stock/", req -> req.connection().closeHandler(v -> stockClosed.tryComplete()));

@@ -167,6 +167,17 @@ class YamlEndpointTest {
   }
 
   @Test
+  void aGetEndpointAnswersHeadWithTheSameHeadAndNoBody() {
+    var get = bff.get("/plain/4");
+    var head = bff.send(io.vertx.core.http.HttpMethod.HEAD, "/plain/4", Map.of(), null);
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.body().length()).isZero();
+    assertThat(head.header("content-length")).isEqualTo(get.header("content-length"));
+    assertThat(head.header("content-type")).isEqualTo("application/json");
+    assertThat(bff.send(io.vertx.core.http.HttpMethod.POST, "/plain/4", Map.of(), null).status()).isEqualTo(405);
+  }
+
+  @Test
   void aRequiredPartThatIsNotFoundGives404NamingThePart() {
     var r = bff.get("/d/404");
     assertThat(r.status()).isEqualTo(404);
