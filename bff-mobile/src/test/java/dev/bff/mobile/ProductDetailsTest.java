@@ -6,7 +6,6 @@ import dev.bff.common.aggregate.Degradation;
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.BuiltInBff;
 import dev.bff.common.testing.DemoStack;
-import dev.bff.demo.DemoService;
 import dev.bff.demo.FaultRule;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -46,9 +45,7 @@ class ProductDetailsTest {
 
   @AfterEach
   void clearFaults() {
-    for (DemoService s : DemoService.values()) {
-      demo.services().faults(s.serviceName()).clear();
-    }
+    demo.clearFaults();
   }
 
   @Test

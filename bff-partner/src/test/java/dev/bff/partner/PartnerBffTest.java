@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.BuiltInBff;
 import dev.bff.common.testing.DemoStack;
-import dev.bff.demo.DemoService;
 import dev.bff.demo.FaultRule;
 import dev.bff.demo.ProductData;
 import io.vertx.core.Vertx;
@@ -50,9 +49,7 @@ class PartnerBffTest {
 
   @AfterEach
   void clearFaults() {
-    for (DemoService s : DemoService.values()) {
-      demo.services().faults(s.serviceName()).clear();
-    }
+    demo.clearFaults();
   }
 
   @AfterAll

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.BuiltInBff;
 import dev.bff.common.testing.DemoStack;
-import dev.bff.demo.DemoService;
 import dev.bff.demo.FaultRule;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,9 +35,7 @@ class PartnerProductTest {
 
   @AfterEach
   void clearFaults() {
-    for (DemoService s : DemoService.values()) {
-      demo.services().faults(s.serviceName()).clear();
-    }
+    demo.clearFaults();
   }
 
   @AfterAll

@@ -8,7 +8,6 @@ import dev.bff.common.testing.BuiltInBff;
 import dev.bff.common.testing.DemoStack;
 import dev.bff.common.testing.Poll;
 import dev.bff.common.testing.TestClient;
-import dev.bff.demo.DemoService;
 import dev.bff.demo.FaultRule;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -86,9 +85,7 @@ class DegradationMatrixTest {
   @AfterEach
   void stopBff() {
     bff.close();
-    for (DemoService s : DemoService.values()) {
-      demo.services().faults(s.serviceName()).clear();
-    }
+    demo.clearFaults();
   }
 
   @ParameterizedTest(name = "{0} {1}")

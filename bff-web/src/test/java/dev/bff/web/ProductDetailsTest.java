@@ -8,7 +8,6 @@ import dev.bff.common.testing.BuiltInBff;
 import dev.bff.common.testing.DemoStack;
 import dev.bff.common.testing.Poll;
 import dev.bff.common.testing.TestClient;
-import dev.bff.demo.DemoService;
 import dev.bff.demo.FaultRule;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,9 +63,7 @@ class ProductDetailsTest {
   @AfterEach
   void stopBff() {
     bff.close();
-    for (DemoService s : DemoService.values()) {
-      demo.services().faults(s.serviceName()).clear();
-    }
+    demo.clearFaults();
   }
 
   private static String builtInYaml() {
@@ -155,9 +152,7 @@ class ProductDetailsTest {
     for (String s : new String[] {"catalog", "reviews", "inventory", "shipping", "recommendations"}) {
       demo.services().faults(s).add(FaultRule.on("*").withLatency(300));
     }
-    for (DemoService s : DemoService.values()) {
-      demo.services().stats(s.serviceName()).reset();
-    }
+    demo.resetStats();
     List<TestClient> clients = new ArrayList<>();
     List<Future<BffUnderTest.Response>> pages = new ArrayList<>();
     try {

@@ -47,6 +47,21 @@ public final class DemoStack implements AutoCloseable {
     return vars;
   }
 
+  /** Removes every fault rule of every service (tests sharing one stack call it after each test). */
+  public void clearFaults() {
+    for (DemoService s : DemoService.values()) {
+      services.faults(s.serviceName()).clear();
+    }
+  }
+
+  /** Zeroes the statistics of every service and of all of them together. */
+  public void resetStats() {
+    for (DemoService s : DemoService.values()) {
+      services.stats(s.serviceName()).reset();
+    }
+    services.allStats().reset();
+  }
+
   @Override
   public void close() {
     services.close().await();
