@@ -108,7 +108,11 @@ start_bff() { # name jar port admin-port java-opts -> pid in $started
 server: { port: $3, admin-port: $4, host: 127.0.0.1, admin-host: 127.0.0.1, instances: $WORKERS, access-log: false }
 upstreams:
   catalog:   { instances: ["http://127.0.0.1:$CATALOG_PORT"], pool: 64 }
-  inventory: { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
+  # bff-web's composed endpoints call these (checked at start-up); the pass-through route never does
+  inventory:       { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
+  reviews:         { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
+  recommendations: { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
+  shipping:        { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
 routes:
   - { id: products, path: "/api/products/**", upstream: catalog, strip-prefix: /api }
 YAML
