@@ -7,8 +7,14 @@ import java.nio.charset.StandardCharsets;
 public final class Paths {
   private Paths() {}
 
-  /** Percent-encodes one path segment, so client input can never add segments or a query. */
+  /**
+   * Percent-encodes one path segment, so client input can never add segments or a query, nor be a
+   * {@code .} or {@code ..} segment that walks up the upstream's path.
+   */
   public static String segment(String value) {
+    if (value.equals(".") || value.equals("..")) {
+      return value.replace(".", "%2E");
+    }
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 

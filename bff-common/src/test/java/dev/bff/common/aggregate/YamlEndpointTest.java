@@ -46,6 +46,10 @@ class YamlEndpointTest {
             - { put: reviews, from: reviews, pick: /items, limit: 2, select: [author, rating] }
             - { put: inStock, compute: in-stock }
             - { put: related, from: related, each: { select: [id, name] } }
+        sku:
+          path: /sku
+          parts:
+            product: { upstream: catalog, path: "/products/{query.sku}" }
         plain:
           path: /plain/:id
           parts:
@@ -138,6 +142,13 @@ class YamlEndpointTest {
     bff.get("/d/a%20b?limit=5");
     assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri)
         .contains("/products/a%20b", "/reviews?productId=a+b&limit=5", "/stock/a%20b", "/recs?category=home");
+    svc.reset();
+    bff.get("/sku?sku=..");
+    assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri).as("no walking up the upstream's path")
+        .containsExactly("/products/%2E%2E");
+    svc.reset();
+    bff.get("/d/3?limit=1%262");
+    assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri).contains("/reviews?productId=3&limit=1%262");
     svc.reset();
     bff.get("/d/3");
     assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri).contains("/reviews?productId=3&limit=20");
