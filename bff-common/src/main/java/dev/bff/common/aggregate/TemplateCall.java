@@ -65,6 +65,8 @@ final class TemplateCall implements PartCall {
         case PARAM -> c.param(p.name());
         case QUERY -> c.query(p.name());
         case HEADER -> c.request().header(p.name());
+        case CLAIM -> scalar(at(c.request().principal() == null ? null
+            : c.request().principal().claims().getValue(p.name()), p.fields()), p);
         case PART -> scalar(at(c.value(p.name()), p.fields()), p);
         case ITEM -> scalar(at(item, p.fields()), p);
       };

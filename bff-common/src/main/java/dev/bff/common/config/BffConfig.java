@@ -10,18 +10,20 @@ import java.util.Map;
  * @param server    listeners and their limits
  * @param upstreams named upstream services, in file order
  * @param routes    pass-through routes, in file order
- * @param endpoints settings of endpoints written in Java, by name
+ * @param endpoints settings of endpoints, by name
+ * @param auth      client authentication (JWT issuers, default policy)
  */
 public record BffConfig(
     String source,
     ServerConfig server,
     Map<String, UpstreamConfig> upstreams,
     List<RouteConfig> routes,
-    Map<String, EndpointConfig> endpoints) {
+    Map<String, EndpointConfig> endpoints,
+    AuthConfig auth) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {
     EndpointConfig e = endpoints.get(name);
-    return e != null ? e : EndpointConfig.defaults(name);
+    return e != null ? e : EndpointConfig.defaults(name, auth.defaultPolicy());
   }
 }

@@ -80,7 +80,8 @@ public final class ConfigLoader {
     if (!top.isObject()) {
       throw new ConfigException(source, List.of(new ConfigProblem("", "must be a YAML mapping with server, upstreams and routes")));
     }
-    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints"));
+    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth"));
+    AuthConfig auth = AuthConfig.read(top.child("auth"));
     ServerConfig server = ServerConfig.read(top.child("server"), defaultPort, defaultAdminPort);
     Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
     top.entries("upstreams").forEach((name, n) -> upstreams.put(name, UpstreamConfig.read(name, n)));
@@ -93,7 +94,10 @@ public final class ConfigLoader {
         rn.problem(null, "must be a mapping with at least path and upstream");
         continue;
       }
-      RouteConfig r = RouteConfig.read(i, rn);
+      RouteConfig r = RouteConfig.read(i, rn, auth.defaultPolicy());
+      if (!r.auth().isPublic() && auth.jwt() == null) {
+        rn.problem("auth", "needs a token but no auth.jwt issuers are configured");
+      }
       if (!ids.add(r.id())) {
         rn.problem("id", "duplicate route id '" + r.id() + "'");
       }
@@ -106,11 +110,17 @@ public final class ConfigLoader {
       routes.add(r);
     }
     Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
-    top.entries("endpoints").forEach((name, n) -> endpoints.put(name, EndpointConfig.read(name, n, upstreams.keySet())));
+    top.entries("endpoints").forEach((name, n) -> {
+      EndpointConfig e = EndpointConfig.read(name, n, upstreams.keySet(), auth.defaultPolicy());
+      if (!e.auth().isPublic() && auth.jwt() == null) {
+        n.problem("auth", "needs a token but no auth.jwt issuers are configured");
+      }
+      endpoints.put(name, e);
+    });
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems);
     }
     return new BffConfig(source, server, java.util.Collections.unmodifiableMap(upstreams), List.copyOf(routes),
-        java.util.Collections.unmodifiableMap(endpoints));
+        java.util.Collections.unmodifiableMap(endpoints), auth);
   }
 }

@@ -15,23 +15,25 @@ import java.util.regex.Pattern;
  * @param composed    the composition when the endpoint is declared in YAML, else null
  * @param partTimeouts timeouts of the parts of a composition written in Java, by part name
  *     (they override the code's; YAML endpoints give {@code parts.NAME.timeout} instead)
+ * @param auth        who may call it ({@code auth}; the BFF's default policy when absent)
  */
 public record EndpointConfig(String name, Duration deadline, boolean etag, String fieldsParam,
-    ComposedConfig composed, java.util.Map<String, Duration> partTimeouts) {
+    ComposedConfig composed, java.util.Map<String, Duration> partTimeouts, AuthConfig.AuthRule auth) {
   private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
   private static final Pattern PARAM = Pattern.compile("[A-Za-z0-9_.-]+");
 
   /** Settings used for an endpoint that has no YAML block. */
-  public static EndpointConfig defaults(String name) {
-    return new EndpointConfig(name, DEFAULT_DEADLINE, false, null, null, java.util.Map.of());
+  public static EndpointConfig defaults(String name, AuthConfig.AuthRule auth) {
+    return new EndpointConfig(name, DEFAULT_DEADLINE, false, null, null, java.util.Map.of(), auth);
   }
 
-  static EndpointConfig read(String name, ConfigNode n, Set<String> upstreams) {
+  static EndpointConfig read(String name, ConfigNode n, Set<String> upstreams, AuthConfig.AuthRule defaultAuth) {
     if (!n.isObject()) {
       n.problem(null, "must be a mapping (deadline, etag, fields-param; path, method, parts, shape for YAML endpoints)");
-      return defaults(name);
+      return defaults(name, defaultAuth);
     }
-    n.allowOnly(Set.of("deadline", "etag", "fields-param", "part-timeouts", "path", "method", "parts", "shape"));
+    n.allowOnly(Set.of("deadline", "etag", "fields-param", "part-timeouts", "auth", "path", "method", "parts",
+        "shape"));
     String fields = n.string("fields-param", null);
     if (fields != null && !PARAM.matcher(fields).matches()) {
       n.problem("fields-param", "must be a query parameter name, was '" + fields + "'");
@@ -49,7 +51,17 @@ public record EndpointConfig(String name, Duration deadline, boolean etag, Strin
     if (yaml && !timeouts.isEmpty()) {
       n.problem("part-timeouts", "is for endpoints written in Java; a YAML endpoint sets parts.NAME.timeout");
     }
+    ComposedConfig composed = yaml ? ComposedConfig.read(n, upstreams) : null;
+    AuthConfig.AuthRule auth = AuthConfig.readRule(n.child("auth"), defaultAuth);
+    if (composed != null && auth.isPublic()) {
+      for (ComposedConfig.PartConfig p : composed.parts()) {
+        if (p.uri() != null && p.uri().tokens().stream().anyMatch(tok -> tok instanceof UriTemplate.Placeholder ph
+            && ph.source() == UriTemplate.Source.CLAIM)) {
+          n.problem("parts." + p.name() + ".path", "uses a {claim.*} placeholder but the endpoint is public");
+        }
+      }
+    }
     return new EndpointConfig(name, n.duration("deadline", DEFAULT_DEADLINE), n.bool("etag", false), fields,
-        yaml ? ComposedConfig.read(n, upstreams) : null, java.util.Collections.unmodifiableMap(timeouts));
+        composed, java.util.Collections.unmodifiableMap(timeouts), auth);
   }
 }

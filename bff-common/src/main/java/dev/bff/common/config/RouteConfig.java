@@ -24,6 +24,7 @@ import java.util.Set;
  * @param responseHeaders changes to headers sent back to the client
  * @param canary          weighted share of traffic sent to another upstream, or null
  * @param timeout         response timeout for this route, overriding the upstream's; null to inherit
+ * @param auth            who may call it ({@code auth}; the BFF's default policy when absent)
  */
 public record RouteConfig(
     String id,
@@ -38,16 +39,17 @@ public record RouteConfig(
     HeaderOps requestHeaders,
     HeaderOps responseHeaders,
     Canary canary,
-    Duration timeout) {
+    Duration timeout,
+    AuthConfig.AuthRule auth) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
 
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
 
-  static RouteConfig read(int index, ConfigNode n) {
+  static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
-        "preserve-host", "request-headers", "response-headers", "canary", "timeout"));
+        "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -103,6 +105,7 @@ public record RouteConfig(
     return new RouteConfig(n.string("id", "route-" + index), path, Set.copyOf(methods),
         host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
-        HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null));
+        HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null),
+        AuthConfig.readRule(n.child("auth"), defaultAuth));
   }
 }

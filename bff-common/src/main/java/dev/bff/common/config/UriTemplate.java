@@ -10,7 +10,8 @@ import java.util.Set;
  *
  * <p>Placeholders: {@code {name}} a path parameter of the endpoint; {@code {query.name}} and
  * {@code {header.Name}} from the client request (empty when absent, or the default after
- * {@code :}); {@code {part.field.sub}} a value of a part listed in {@code needs}; {@code {item}}
+ * {@code :}); {@code {claim.sub}} a claim of the caller's verified token (the part fails without
+ * one); {@code {part.field.sub}} a value of a part listed in {@code needs}; {@code {item}}
  * or {@code {item.field}} the element of a {@code for-each}. Values are percent-encoded for where
  * they stand: as a path segment before {@code ?}, as a query value after it.
  *
@@ -26,6 +27,8 @@ public record UriTemplate(String text, List<Token> tokens) {
     QUERY,
     /** A header of the client request. */
     HEADER,
+    /** A claim of the caller's verified token. */
+    CLAIM,
     /** A value of a needed part. */
     PART,
     /** The element of a for-each. */
@@ -130,6 +133,10 @@ public record UriTemplate(String text, List<Token> tokens) {
       source = head.equals("query") ? Source.QUERY : Source.HEADER;
       name = path[1];
       rest = List.of();
+    } else if (head.equals("claim") && path.length >= 2) {
+      source = Source.CLAIM;
+      name = path[1];
+      rest = List.of(path).subList(2, path.length);
     } else if (head.equals("item")) {
       if (!forEach) {
         node.problem(key, "uses '{" + body + "}' but the part has no for-each");
@@ -142,7 +149,7 @@ public record UriTemplate(String text, List<Token> tokens) {
       source = Source.PART;
     } else {
       node.problem(key, "'{" + body + "}' names neither a path parameter " + params + ", query.NAME, header.NAME, "
-          + "item, nor a part listed in needs " + needs);
+          + "claim.NAME, item, nor a part listed in needs " + needs);
       return null;
     }
     if (def != null && source != Source.QUERY && source != Source.HEADER) {

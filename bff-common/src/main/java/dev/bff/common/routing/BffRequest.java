@@ -10,20 +10,34 @@ import java.util.function.Function;
 
 /**
  * A request as a Java endpoint sees it: method, path parameters, query, headers, the whole body,
- * the request id, and calls to the BFF's upstreams.
+ * the request id, who made it, and calls to the BFF's upstreams (carrying the request id and the
+ * caller's identity headers).
  */
 public final class BffRequest {
   private final Exchange exchange;
   private final Buffer body;
   private final Function<String, UpstreamCalls> upstreams;
   private final long deadlineNanos;
+  private final MultiMap identity;
   private MultiMap query;
 
-  BffRequest(Exchange exchange, Buffer body, Function<String, UpstreamCalls> upstreams, long deadlineNanos) {
+  BffRequest(Exchange exchange, Buffer body, Function<String, UpstreamCalls> upstreams, long deadlineNanos,
+      dev.bff.common.auth.IdentityHeaders identityHeaders) {
     this.exchange = exchange;
     this.body = body;
     this.upstreams = upstreams;
     this.deadlineNanos = deadlineNanos;
+    if (exchange.principal() != null && !identityHeaders.isEmpty()) {
+      this.identity = io.vertx.core.http.HttpHeaders.headers();
+      identityHeaders.copy(exchange.request().headers(), identity);
+    } else {
+      this.identity = null;
+    }
+  }
+
+  /** Who made the request (from a verified token), or null on a public endpoint. */
+  public dev.bff.common.auth.Principal principal() {
+    return exchange.principal();
   }
 
   /** When the endpoint's deadline passes, on the {@link System#nanoTime()} clock. */
@@ -91,6 +105,6 @@ public final class BffRequest {
     if (u == null) {
       throw new IllegalArgumentException("no upstream named '" + name + "'");
     }
-    return u.withRequestId(exchange.requestId());
+    return u.withRequestId(exchange.requestId()).withIdentity(identity);
   }
 }

@@ -7,6 +7,10 @@ package dev.bff.common.routing;
 public enum Category {
   /** The request is malformed. */
   BAD_REQUEST(400, "bad-request", "Bad request"),
+  /** No valid credentials (missing, malformed, expired or unverifiable token). */
+  UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
+  /** Valid credentials without the roles or scopes the route requires. */
+  FORBIDDEN(403, "forbidden", "Forbidden"),
   /** No route matches the path. */
   NO_ROUTE(404, "no-route", "No route"),
   /** The upstream said the resource does not exist. */
@@ -29,6 +33,8 @@ public enum Category {
   UNAVAILABLE(503, "upstream-unavailable", "No healthy upstream instance"),
   /** The upstream's circuit breaker is open: the call was not made. */
   CIRCUIT_OPEN(503, "circuit-open", "Circuit open"),
+  /** The keys to verify credentials are not available (identity provider unreachable since start). */
+  AUTH_UNAVAILABLE(503, "auth-unavailable", "Authentication unavailable"),
   /** The gateway is shutting down and accepts no new work. */
   SHUTTING_DOWN(503, "shutting-down", "Shutting down"),
   /** The upstream did not answer in time (connect, response or idle timeout). */

@@ -33,6 +33,7 @@ public final class EndpointTarget implements Target {
   private final long maxBody;
   private final CompressionConfig compression;
   private final String chain;
+  private final dev.bff.common.auth.IdentityHeaders identity;
 
   /**
    * Compiles an endpoint for one event loop.
@@ -40,8 +41,10 @@ public final class EndpointTarget implements Target {
    * @param chain what the start-up log says runs it: its stages and handler
    */
   public EndpointTarget(String name, EndpointHandler handler, EndpointConfig config,
-      Function<String, UpstreamCalls> upstreams, long maxBody, CompressionConfig compression, String chain) {
+      Function<String, UpstreamCalls> upstreams, long maxBody, CompressionConfig compression, String chain,
+      dev.bff.common.auth.IdentityHeaders identity) {
     this.chain = chain;
+    this.identity = identity;
     this.name = name;
     this.handler = handler;
     this.config = config;
@@ -74,12 +77,13 @@ public final class EndpointTarget implements Target {
         run(ex, body);
       }
     });
+    ex.request().resume(); // paused by an authentication that waited for keys
   }
 
   private void run(Exchange ex, Buffer body) {
     Future<Reply> f;
     try {
-      f = handler.handle(new BffRequest(ex, body, upstreams, ex.startNanos() + config.deadline().toNanos()));
+      f = handler.handle(new BffRequest(ex, body, upstreams, ex.startNanos() + config.deadline().toNanos(), identity));
     } catch (RuntimeException e) {
       f = Future.failedFuture(e);
     }

@@ -21,6 +21,7 @@ public final class Exchange {
   private Set<HttpMethod> allowed = Set.of();
   private String upstream;
   private Category category;
+  private dev.bff.common.auth.Principal principal;
   private boolean completed;
   private io.vertx.core.Handler<Void> clientCloseListener;
 
@@ -113,6 +114,16 @@ public final class Exchange {
   /** Records which upstream serves the request. */
   public void upstream(String name) {
     this.upstream = name;
+  }
+
+  /** Who made the request (from a verified token), or null on a public route. */
+  public dev.bff.common.auth.Principal principal() {
+    return principal;
+  }
+
+  /** Records who made the request. */
+  public void principal(dev.bff.common.auth.Principal p) {
+    this.principal = p;
   }
 
   /** The category of a gateway-made error, or null when the upstream (or endpoint) answered. */

@@ -1,5 +1,6 @@
 package dev.bff.common.server;
 
+import dev.bff.common.auth.IdentityHeaders;
 import dev.bff.common.config.ServerConfig;
 import dev.bff.common.observability.AccessLog;
 import dev.bff.common.proxy.Bodies;
@@ -35,6 +36,7 @@ final class Front {
   private final int maxRequestLine;
   private final long maxBody;
   private final Consumer<Exchange> onComplete;
+  private final IdentityHeaders identity;
 
   Front(Gateway gateway, RouteTable table, Forwarding forwarding) {
     this.table = table;
@@ -42,6 +44,7 @@ final class Front {
     this.maxRequestLine = sc.limits().maxRequestLine();
     this.maxBody = sc.limits().maxBodySize();
     this.onComplete = sc.accessLog() ? AccessLog::log : null;
+    this.identity = gateway.identity();
   }
 
   void handle(HttpServerRequest req) {
@@ -50,6 +53,9 @@ final class Front {
     resp.putHeader(REQUEST_ID, rid);
     String path = req.path();
     Exchange ex = new Exchange(req, rid, path, onComplete);
+    if (!identity.isEmpty()) {
+      identity.strip(req.headers()); // only a verified token sets them, on every route
+    }
     try {
       if (req.uri().length() > maxRequestLine) {
         reject(ex, Category.URI_TOO_LONG, "the request URI is longer than " + maxRequestLine + " bytes");

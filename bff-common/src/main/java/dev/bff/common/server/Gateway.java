@@ -1,8 +1,11 @@
 package dev.bff.common.server;
 
 import dev.bff.common.aggregate.Composition;
+import dev.bff.common.auth.IdentityHeaders;
+import dev.bff.common.auth.JwtAuthenticator;
 import dev.bff.common.aggregate.Part;
 import dev.bff.common.aggregate.YamlComposition;
+import dev.bff.common.config.AuthConfig;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
 import dev.bff.common.config.ConfigException;
@@ -38,6 +41,8 @@ public final class Gateway {
   private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS =
       new java.util.concurrent.atomic.AtomicInteger();
   private final int bindPort;
+  private final JwtAuthenticator jwt;
+  private final IdentityHeaders identity;
   private volatile boolean ready;
 
   /**
@@ -102,11 +107,27 @@ public final class Gateway {
     for (UpstreamConfig u : config.upstreams().values()) {
       groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
     }
+    AuthConfig.JwtConfig jc = config.auth().jwt();
+    this.jwt = jc == null ? null : new JwtAuthenticator(vertx, jc);
+    this.identity = jc == null ? IdentityHeaders.NONE : new IdentityHeaders(jc.claimsToHeaders());
   }
 
-  /** Starts DNS discovery and health checks; completes when first DNS lookups are done. */
+  /** The JWT verifier shared by all event loops, or null when the BFF accepts no tokens. */
+  public JwtAuthenticator jwt() {
+    return jwt;
+  }
+
+  /** The claims passed upstream as headers (whose client copies are always removed). */
+  public IdentityHeaders identity() {
+    return identity;
+  }
+
+  /** Starts DNS discovery, health checks and JWKS fetches; completes when the first ones are done. */
   Future<Void> startBackground(Vertx vertx) {
     List<Future<Void>> firsts = new ArrayList<>();
+    if (jwt != null) {
+      firsts.add(jwt.start());
+    }
     for (UpstreamGroup g : groups.values()) {
       if (g.config().dns() != null) {
         DnsDiscovery d = new DnsDiscovery(vertx, g);
@@ -123,6 +144,9 @@ public final class Gateway {
   }
 
   void stopBackground() {
+    if (jwt != null) {
+      jwt.stop();
+    }
     checkers.forEach(HealthChecker::stop);
     discoveries.forEach(DnsDiscovery::stop);
   }

@@ -1,8 +1,9 @@
 package dev.bff.common.server;
 
+import dev.bff.common.auth.Guard;
+import dev.bff.common.config.AuthConfig;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
-import dev.bff.common.shape.FieldSelection;
 import dev.bff.common.config.RouteConfig;
 import dev.bff.common.config.ServerConfig;
 import dev.bff.common.proxy.Forwarding;
@@ -14,6 +15,8 @@ import dev.bff.common.routing.PathPattern;
 import dev.bff.common.routing.Route;
 import dev.bff.common.routing.RouteTable;
 import dev.bff.common.routing.Stage;
+import dev.bff.common.routing.Target;
+import dev.bff.common.shape.FieldSelection;
 import dev.bff.common.upstream.UpstreamCalls;
 import dev.bff.common.upstream.UpstreamClient;
 import io.vertx.core.Future;
@@ -66,7 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
     int order = 0;
     for (RouteConfig r : cfg.routes()) {
       UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-      ProxyTarget t = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+      Target t = guarded(new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc), r.auth());
       routes.add(new Route(r.id(), PathPattern.compile(r.path()), r.methods(), r.host(), r.headers(), t, order++));
     }
     Endpoints eps = gateway.endpoints();
@@ -80,8 +83,8 @@ public final class GatewayVerticle extends VerticleBase {
       EndpointHandler h = Stage.chain(stages, s.handler());
       String chain = (stages.isEmpty() ? "" : "stages " + stages.stream().map(GatewayVerticle::describe).toList()
           + " -> ") + describe(s.handler());
-      EndpointTarget t = new EndpointTarget(s.name(), h, ec, calls::get,
-          sc.limits().maxBodySize(), sc.compression(), chain);
+      Target t = guarded(new EndpointTarget(s.name(), h, ec, calls::get, sc.limits().maxBodySize(), sc.compression(),
+          chain, gateway.identity()), ec.auth());
       Set<String> methods = s.method() == HttpMethod.GET ? Set.of("GET", "HEAD") : Set.of(s.method().name());
       routes.add(new Route(s.name(), PathPattern.compile(s.path()), methods, null, Map.of(), t, order++));
     }
@@ -91,6 +94,11 @@ public final class GatewayVerticle extends VerticleBase {
     server.requestHandler(front::handle).invalidRequestHandler(front::invalid);
     gateway.addServer(server);
     return server.listen(gateway.bindPort(), sc.host());
+  }
+
+  /** The target behind an authentication guard unless the rule is public. */
+  private Target guarded(Target t, AuthConfig.AuthRule rule) {
+    return rule.isPublic() ? t : new Guard(t, rule, gateway.jwt(), gateway.identity());
   }
 
   /** A handler or stage as the start-up log shows it: its own description, or "java" for a lambda. */

@@ -13,30 +13,36 @@ public final class UpstreamCalls {
   private final UpstreamClient client;
   private final String requestId;
   private final Future<Void> cancel;
+  private final MultiMap identity; // headers every call carries (the caller's identity), or null
 
   /** Wraps this event loop's pool for an upstream. */
   public UpstreamCalls(UpstreamClient client) {
-    this(client, null);
+    this(client, null, null, null);
   }
 
-  private UpstreamCalls(UpstreamClient client, String requestId) {
-    this(client, requestId, null);
-  }
-
-  private UpstreamCalls(UpstreamClient client, String requestId, Future<Void> cancel) {
+  private UpstreamCalls(UpstreamClient client, String requestId, Future<Void> cancel, MultiMap identity) {
     this.client = client;
     this.requestId = requestId;
     this.cancel = cancel;
+    this.identity = identity;
   }
 
   /** The same calls, reset (their connections closed) when {@code signal} completes before they end. */
   public UpstreamCalls withCancel(Future<Void> signal) {
-    return new UpstreamCalls(client, requestId, signal);
+    return new UpstreamCalls(client, requestId, signal, identity);
   }
 
   /** The same calls, sending {@code X-Request-Id: id}. */
   public UpstreamCalls withRequestId(String id) {
-    return new UpstreamCalls(client, id);
+    return new UpstreamCalls(client, id, cancel, identity);
+  }
+
+  /**
+   * The same calls, each carrying these headers (the caller's identity from a verified token); they
+   * are part of what makes two calls identical, so calls for different users are never shared.
+   */
+  public UpstreamCalls withIdentity(MultiMap headers) {
+    return new UpstreamCalls(client, requestId, cancel, headers == null || headers.isEmpty() ? null : headers);
   }
 
   /** The upstream's name. */
@@ -47,6 +53,9 @@ public final class UpstreamCalls {
   /** Sends a request and returns the whole response, whatever its status. */
   public Future<UpstreamResponse> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
     MultiMap h = headers == null ? HttpHeaders.headers() : headers;
+    if (identity != null) {
+      h.setAll(identity);
+    }
     if (requestId != null) {
       h.set("x-request-id", requestId);
     }

@@ -169,7 +169,26 @@ class ConfigErrorsTest {
         bad("YAML endpoint without parts", UPSTREAMS + "endpoints:\n  e: { path: /e }\n",
             "endpoints.e.parts", "is required"),
         bad("YAML endpoint with a typo", endpoint("a: { upstream: catalog, path: /p, timout: 1s }"),
-            "endpoints.e.parts.a.timout", "unknown key"));
+            "endpoints.e.parts.a.timout", "unknown key"),
+        bad("route needing a token without issuers", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: jwt }\n",
+            "routes[0].auth", "no auth.jwt issuers are configured"),
+        bad("unknown auth rule", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: maybe }\n",
+            "routes[0].auth", "must be public, jwt, or a mapping"),
+        bad("issuer without keys", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i } ]\n",
+            "auth.jwt.issuers[0]", "needs jwks-url or keys"),
+        bad("alg none listed", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i, jwks-url: https://i/k, "
+                + "algorithms: [RS256, none] } ]\n",
+            "auth.jwt.issuers[0].algorithms", "'none' is never accepted"),
+        bad("HS256 without a secret", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i, jwks-url: https://i/k, "
+                + "algorithms: [HS256] } ]\n",
+            "auth.jwt.issuers[0].algorithms", "only with a configured secret"),
+        bad("HS256 with a short secret", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i, "
+                + "keys: [ { alg: HS256, secret: short } ] } ]\n",
+            "auth.jwt.issuers[0].keys[0].secret", "at least 32 characters"),
+        bad("claim placeholder on a public endpoint", UPSTREAMS + "auth:\n  default: public\n  jwt:\n    issuers: "
+                + "[ { issuer: https://i, jwks-url: https://i/k } ]\nendpoints:\n  me:\n    path: /me\n    parts:\n"
+                + "      u: { upstream: catalog, path: \"/users/{claim.sub}\" }\n",
+            "endpoints.me.parts.u.path", "the endpoint is public"));
   }
 
   /** A YAML endpoint {@code e} at {@code /e/:id} with the given parts (one per line, indented by the caller). */
