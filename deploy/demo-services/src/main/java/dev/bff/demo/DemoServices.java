@@ -138,11 +138,20 @@ public final class DemoServices {
 
   /** The service's base URL, e.g. {@code http://127.0.0.1:7101}; a wildcard bind gives 127.0.0.1. */
   public String url(String service) {
+    return baseUrl(host, port(service));
+  }
+
+  /**
+   * The base URL clients reach a server bound to {@code host} and {@code port} by:
+   * {@code http://<host>:<port>}, with 127.0.0.1 for a wildcard bind (0.0.0.0 or ::) and an IPv6
+   * address in brackets.
+   */
+  public static String baseUrl(String host, int port) {
     String address = host.equals("0.0.0.0") || host.equals("::") ? DEFAULT_HOST : host;
     if (address.contains(":")) {
       address = "[" + address + "]";
     }
-    return "http://" + address + ":" + port(service);
+    return "http://" + address + ":" + port;
   }
 
   /** The request statistics of the service, the same as its {@code GET /_admin/stats}. */
