@@ -24,7 +24,9 @@ public enum DemoService {
   /** Echoes any request; streams large bodies both ways. */
   ECHO("echo", 7108),
   /** Shipping estimates. */
-  SHIPPING("shipping", 7109);
+  SHIPPING("shipping", 7109),
+  /** Signed JWTs for the demo users and the JWKS that verifies them. */
+  IDENTITY("identity", 7110);
 
   private final String serviceName;
   private final int defaultPort;
@@ -39,7 +41,7 @@ public enum DemoService {
     return serviceName;
   }
 
-  /** The port the service listens on by default, 7101 to 7109. */
+  /** The port the service listens on by default, 7101 to 7110. */
   public int defaultPort() {
     return defaultPort;
   }
@@ -75,6 +77,7 @@ public enum DemoService {
       case CART -> new CartService(data);
       case ECHO -> new EchoService(vertx);
       case SHIPPING -> new ShippingService(data);
+      case IDENTITY -> new IdentityService(data);
     };
   }
 

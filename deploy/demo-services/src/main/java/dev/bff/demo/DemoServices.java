@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * DemoServices demo = DemoServices.start(vertx, Map.of("catalog", 0, "echo", 0)).await();
  * String catalog = demo.url("catalog");   // http://127.0.0.1:<random port>
  * demo.faults("catalog").add(FaultRule.on("/products/*").withStatus(503, 1.0));
+ * String issuer = demo.identity().issuer();   // = demo.url("identity"), the iss of its tokens
  * }</pre>
  */
 public final class DemoServices {
@@ -138,11 +139,20 @@ public final class DemoServices {
 
   /** The service's base URL, e.g. {@code http://127.0.0.1:7101}; a wildcard bind gives 127.0.0.1. */
   public String url(String service) {
+    return baseUrl(host, port(service));
+  }
+
+  /**
+   * The base URL clients reach a server bound to {@code host} and {@code port} by:
+   * {@code http://<host>:<port>}, with 127.0.0.1 for a wildcard bind (0.0.0.0 or ::) and an IPv6
+   * address in brackets.
+   */
+  public static String baseUrl(String host, int port) {
     String address = host.equals("0.0.0.0") || host.equals("::") ? DEFAULT_HOST : host;
     if (address.contains(":")) {
       address = "[" + address + "]";
     }
-    return "http://" + address + ":" + port(service);
+    return "http://" + address + ":" + port;
   }
 
   /** The request statistics of the service, the same as its {@code GET /_admin/stats}. */
@@ -162,6 +172,16 @@ public final class DemoServices {
   /** The fault rules of the service, the same as its {@code /_admin/faults}. */
   public FaultInjector faults(String service) {
     return verticle(service).kit().faults();
+  }
+
+  /**
+   * The running identity service: its issuer (the same as {@code url("identity")}) and its keys,
+   * to rotate them from Java.
+   *
+   * @throws IllegalArgumentException when the identity service is not running
+   */
+  public IdentityService identity() {
+    return (IdentityService) verticle(DemoService.IDENTITY.serviceName()).routes();
   }
 
   /** Stops every service, closing its server and the connections still open. */

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Route order: {@code /_admin/*} (not counted, never faulted), then the guard that counts the
  * request and applies the matching fault rule, then {@code /health} (not counted; faulted only by a
- * rule for exactly {@code "/health"}), then the service's own routes.
+ * rule for exactly {@code "/health"}), then the service's own routes. A service's own routes under
+ * {@code /_admin/} (the identity service's {@code /_admin/keys}) pass the guard like the shared
+ * ones: not counted, never faulted.
  */
 public final class ServiceKit {
 

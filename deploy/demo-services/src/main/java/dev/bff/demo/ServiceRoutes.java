@@ -8,4 +8,11 @@ public interface ServiceRoutes {
 
   /** Adds this service's routes to {@code router}. */
   void mount(Router router);
+
+  /**
+   * Called once the service's server listens, with the base URL clients reach it by (see
+   * {@link DemoServices#baseUrl(String, int)}); does nothing unless a service needs its own address.
+   */
+  default void listening(String baseUrl) {
+  }
 }

@@ -14,6 +14,7 @@ final class ServiceVerticle extends VerticleBase {
   private final DemoService service;
   private final ServiceKit kit;
   private final HttpServerOptions options;
+  private volatile ServiceRoutes routes;
   private volatile HttpServer server;
 
   ServiceVerticle(DemoService service, ServiceKit kit, String host, int port) {
@@ -26,10 +27,17 @@ final class ServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(options)
-      .requestHandler(kit.router(vertx, service.routes(vertx, ProductData.standard())))
-      .listen()
-      .onSuccess(listening -> server = listening);
+    // Building a service's routes may take CPU time (the identity service generates its RSA and EC
+    // keys), so it runs on a worker thread rather than on the event loop.
+    return vertx.executeBlocking(() -> service.routes(vertx, ProductData.standard()))
+      .compose(routes -> {
+        this.routes = routes;
+        return vertx.createHttpServer(options).requestHandler(kit.router(vertx, routes)).listen();
+      })
+      .onSuccess(listening -> {
+        server = listening;
+        routes.listening(DemoServices.baseUrl(options.getHost(), listening.actualPort()));
+      });
   }
 
   DemoService service() {
@@ -38,6 +46,11 @@ final class ServiceVerticle extends VerticleBase {
 
   ServiceKit kit() {
     return kit;
+  }
+
+  /** The service's business routes; only valid once deployed. */
+  ServiceRoutes routes() {
+    return routes;
   }
 
   /** The bound port; only valid once deployed. */

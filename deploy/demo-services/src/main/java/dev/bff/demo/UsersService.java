@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 
@@ -48,6 +49,11 @@ public final class UsersService implements ServiceRoutes {
   @Override
   public void mount(Router router) {
     router.get("/users/:id").handler(this::user);
+  }
+
+  /** The profile of user {@code id}, or empty for an id other than {@code u1}..{@code u50}. */
+  Optional<JsonObject> find(String id) {
+    return Optional.ofNullable(users.get(id)).map(JsonObject::copy);
   }
 
   private void user(RoutingContext ctx) {

@@ -40,22 +40,26 @@ class DemoServicesTest {
   void servicesHaveDistinctDefaultPorts() {
     assertThat(DemoService.CATALOG.defaultPort()).isEqualTo(7101);
     assertThat(DemoService.SHIPPING.defaultPort()).isEqualTo(7109);
-    assertThat(EnumSet.allOf(DemoService.class).stream().map(DemoService::defaultPort).distinct()).hasSize(9);
+    assertThat(DemoService.IDENTITY.defaultPort()).isEqualTo(7110);
+    assertThat(EnumSet.allOf(DemoService.class).stream().map(DemoService::defaultPort).distinct()).hasSize(10);
     assertThat(DemoService.byName("Echo")).isEqualTo(DemoService.ECHO);
   }
 
   @Test
   void parsesLaunchOptions() {
     LaunchOptions defaults = LaunchOptions.parse(new String[0], Map.of());
-    assertThat(defaults.services()).hasSize(9);
+    assertThat(defaults.services()).hasSize(10);
     assertThat(defaults.host()).isEqualTo("127.0.0.1");
-    assertThat(defaults.ports()).containsEntry("catalog", 7101).containsEntry("shipping", 7109);
+    assertThat(defaults.ports()).hasSize(10).containsEntry("catalog", 7101).containsEntry("shipping", 7109)
+      .containsEntry("identity", 7110);
 
     LaunchOptions some = LaunchOptions.parse(
       new String[]{"--only", "catalog,echo", "--port-offset=100", "--host", "0.0.0.0"}, Map.of("DEMO_HOST", "x"));
     assertThat(some.services()).isEqualTo(Set.of(DemoService.CATALOG, DemoService.ECHO));
     assertThat(some.ports()).isEqualTo(Map.of("catalog", 7201, "echo", 7208));
     assertThat(some.host()).isEqualTo("0.0.0.0");
+    assertThat(LaunchOptions.parse(new String[]{"--only", "identity,users", "--port-offset", "100"}, Map.of()).ports())
+      .isEqualTo(Map.of("users", 7205, "identity", 7210));
     assertThat(LaunchOptions.parse(new String[0], Map.of("DEMO_HOST", "10.0.0.1")).host()).isEqualTo("10.0.0.1");
 
     assertThatThrownBy(() -> LaunchOptions.parse(new String[]{"--only", "nope"}, Map.of()))
