@@ -42,7 +42,8 @@ public final class PathSyntax {
 
   /**
    * Returns what is wrong with a rewrite template, or null. Templates refer to the route's
-   * parameters as {@code {name}} and to the rest matched by {@code /**} as {@code {**}}.
+   * parameters as {@code {name}}, to the rest matched by {@code /**} as {@code {**}}, and to a claim
+   * of the caller's verified token as {@code {claim.sub}}.
    */
   public static String checkTemplate(String template, String routePath) {
     if (!template.startsWith("/")) {
@@ -66,6 +67,10 @@ public final class PathSyntax {
         return "unclosed '{'";
       }
       String name = template.substring(i + 1, end);
+      if (name.startsWith("claim.") && name.length() > 6) {
+        i = end + 1; // a claim of the caller's token (the route must need one: checked with its auth)
+        continue;
+      }
       if (name.equals("**")) {
         if (!rest) {
           return "uses {**} but the route path does not end with /**";

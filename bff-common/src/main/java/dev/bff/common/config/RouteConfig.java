@@ -18,7 +18,8 @@ import java.util.Set;
  * @param headers         required request header values (exact match; {@code "*"} means present)
  * @param upstream        the upstream to forward to
  * @param stripPrefix     a literal path prefix removed before forwarding, or null
- * @param rewrite         a path template like {@code /v2/items/{id}/{**}} used instead of the path, or null
+ * @param rewrite         a path template like {@code /v2/items/{id}/{**}} (or {@code /cart/{claim.sub}}) used
+ *                        instead of the path, or null
  * @param preserveHost    send the client's Host upstream instead of the upstream's own authority
  * @param requestHeaders  changes to headers sent upstream
  * @param responseHeaders changes to headers sent back to the client
@@ -102,10 +103,13 @@ public record RouteConfig(
       canary = new Canary(c.requiredString("upstream"), c.number("weight", 0, 0, 100));
     }
     String host = n.string("host", null);
+    AuthConfig.AuthRule auth = AuthConfig.readRule(n.child("auth"), defaultAuth);
+    if (rewrite != null && rewrite.contains("{claim.") && auth.isPublic()) {
+      n.problem("rewrite", "uses a {claim.*} placeholder but the route is public");
+    }
     return new RouteConfig(n.string("id", "route-" + index), path, Set.copyOf(methods),
         host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
-        HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null),
-        AuthConfig.readRule(n.child("auth"), defaultAuth));
+        HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bff.common.proxy;
 
+import dev.bff.common.auth.Principal;
 import dev.bff.common.config.RouteConfig;
 import dev.bff.common.routing.PathMatch;
 import java.util.ArrayList;
@@ -7,7 +8,8 @@ import java.util.List;
 
 /**
  * Turns the client's path into the upstream's: unchanged, with a literal prefix stripped, or from a
- * template with {@code {param}} and {@code {**}} placeholders. The query string is kept as sent.
+ * template with {@code {param}}, {@code {**}} and {@code {claim.NAME}} placeholders (a claim of the
+ * caller's verified token, percent-encoded). The query string is kept as sent.
  */
 public abstract class PathRewrite {
   /** The rewrite a route asks for. */
@@ -21,8 +23,8 @@ public abstract class PathRewrite {
     return new Keep();
   }
 
-  /** The upstream request URI (path and query). */
-  public abstract String apply(String path, PathMatch match, String query);
+  /** The upstream request URI (path and query); {@code principal} is the caller, or null. */
+  public abstract String apply(String path, PathMatch match, String query, Principal principal);
 
   static String withQuery(String path, String query) {
     if (query == null) {
@@ -33,7 +35,7 @@ public abstract class PathRewrite {
 
   private static final class Keep extends PathRewrite {
     @Override
-    public String apply(String path, PathMatch match, String query) {
+    public String apply(String path, PathMatch match, String query, Principal principal) {
       return withQuery(path, query);
     }
 
@@ -51,7 +53,7 @@ public abstract class PathRewrite {
     }
 
     @Override
-    public String apply(String path, PathMatch match, String query) {
+    public String apply(String path, PathMatch match, String query, Principal principal) {
       String p = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
       return withQuery(p.isEmpty() ? "/" : p, query);
     }
@@ -81,12 +83,19 @@ public abstract class PathRewrite {
     }
 
     @Override
-    public String apply(String path, PathMatch match, String query) {
+    public String apply(String path, PathMatch match, String query, Principal principal) {
       StringBuilder sb = new StringBuilder(template.length() + 32);
       for (int k = 0; k < names.size(); k++) {
         sb.append(literals.get(k));
         String n = names.get(k);
-        String v = "**".equals(n) ? match.rest() : match.param(n);
+        String v;
+        if (n.startsWith("claim.")) { // the guard verified a token; a claim it lacks leaves the segment empty
+          Object c = principal == null ? null : principal.claims().getValue(n.substring(6));
+          v = c == null || c instanceof io.vertx.core.json.JsonObject || c instanceof io.vertx.core.json.JsonArray
+              ? "" : dev.bff.common.shape.Paths.segment(String.valueOf(c));
+        } else {
+          v = "**".equals(n) ? match.rest() : match.param(n);
+        }
         if (v != null) {
           if ("**".equals(n) && v.startsWith("/") && sb.length() > 0 && sb.charAt(sb.length() - 1) == '/') {
             v = v.substring(1);

@@ -55,7 +55,7 @@ public final class ProxyTarget implements Target {
       up = canary;
     }
     PathMatch m = ex.match();
-    String uri = rewrite.apply(ex.path(), m, ex.request().query());
+    String uri = rewrite.apply(ex.path(), m, ex.request().query(), ex.principal());
     new ProxyCall(ex, up, uri, forwarding, settings, deadlines).start();
   }
 

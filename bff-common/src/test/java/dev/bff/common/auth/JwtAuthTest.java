@@ -47,6 +47,7 @@ class JwtAuthTest {
         - { path: "/api/**", upstream: svc }
         - { path: "/admin/**", upstream: svc, auth: { any-role: [admin] } }
         - { path: "/orders/**", upstream: svc, auth: { all-scopes: ["orders:read", "orders:write"] } }
+        - { path: "/my/cart/**", upstream: svc, rewrite: "/cart/{claim.sub}/{**}" }
       """;
 
   Vertx vertx;
@@ -263,6 +264,14 @@ class JwtAuthTest {
         .build());
     assertThat(bff.get("/orders/1", bearer(readWrite)).status()).isEqualTo(200);
     assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri).containsExactly("/admin/x", "/orders/1");
+  }
+
+  @Test
+  void aRouteCanAddressTheCallersOwnResourceByAClaim() {
+    gateway();
+    bff.get("/my/cart/items?x=1", bearer(idp.token("RS256", "u7")));
+    bff.get("/my/cart", bearer(idp.token("RS256", "a/../b")));
+    assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri).containsExactly("/cart/u7/items?x=1", "/cart/a%2F..%2Fb");
   }
 
   @Test

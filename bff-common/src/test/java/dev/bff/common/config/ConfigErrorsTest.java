@@ -172,6 +172,9 @@ class ConfigErrorsTest {
             "endpoints.e.parts.a.timout", "unknown key"),
         bad("route needing a token without issuers", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: jwt }\n",
             "routes[0].auth", "no auth.jwt issuers are configured"),
+        bad("claim in the rewrite of a public route", UPSTREAMS
+                + "routes:\n  - { path: /cart, upstream: catalog, rewrite: \"/cart/{claim.sub}\" }\n",
+            "routes[0].rewrite", "the route is public"),
         bad("unknown auth rule", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: maybe }\n",
             "routes[0].auth", "must be public, jwt, or a mapping"),
         bad("issuer without keys", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i } ]\n",
