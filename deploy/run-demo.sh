@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and starts the demo stack: the demo services (7101-7109) and the four BFFs
+# Builds and starts the demo stack: the demo services (7101-7110) and the four BFFs
 # (web 8081, mobile 8082, tv 8083, partner 8084; admin 9081-9084), in-memory defaults.
 #   deploy/run-demo.sh          build, start, print where to point curl (stays in the background)
 #   deploy/run-demo.sh stop     stop what it started
@@ -63,4 +63,5 @@ demo stack is up (logs and PIDs in $run; stop with: deploy/run-demo.sh stop)
   curl -s localhost:8083/tv/product-details/1            # bff-tv, large artwork and a rail
   curl -s 'localhost:8084/partner/v1/products?size=5'    # bff-partner, versioned surface
   curl -s localhost:9081/admin/upstreams                 # admin listener: instances and circuits
+  curl -s -X POST localhost:7110/token -d '{"sub":"u7","aud":"bff-web"}'   # a token for /api/me, /api/orders
 MSG

@@ -25,8 +25,11 @@ class MobileBffTest {
   DemoStack demo;
   BffUnderTest bff;
 
+  Vertx vertx;
+
   @BeforeAll
   void start(Vertx vertx) {
+    this.vertx = vertx;
     demo = DemoStack.start(vertx);
     bff = BuiltInBff.start(vertx, new MobileBff(), demo.vars());
   }
@@ -59,6 +62,23 @@ class MobileBffTest {
     byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(zipped.body().getBytes())).readAllBytes();
     assertThat(new String(unzipped, StandardCharsets.UTF_8)).isEqualTo(plain.body().toString());
     assertThat(plain.header("content-encoding")).isNull();
+  }
+
+  @Test
+  void theAccountScreenNeedsATokenFromTheIdentityService() {
+    assertThat(bff.get("/m/me").status()).isEqualTo(401);
+    try (var identity = dev.bff.common.testing.TestClient.of(vertx, demo.services().port("identity"))) {
+      var t = identity.send(io.vertx.core.http.HttpMethod.POST, "/token", Map.of("Content-Type", "application/json"),
+          new JsonObject().put("sub", "u12").put("aud", "bff-mobile").toBuffer());
+      String token = t.json().getString("access_token");
+      var me = bff.get("/m/me", Map.of("Authorization", "Bearer " + token));
+      assertThat(me.status()).as(me.body().toString()).isEqualTo(200);
+      assertThat(me.json().fieldNames()).contains("name", "tier", "recentOrders", "cartItems");
+      var web = identity.send(io.vertx.core.http.HttpMethod.POST, "/token", Map.of("Content-Type", "application/json"),
+          new JsonObject().put("sub", "u12").put("aud", "bff-web").toBuffer()).json().getString("access_token");
+      assertThat(bff.get("/m/me", Map.of("Authorization", "Bearer " + web)).status())
+          .as("a token for the web shop is not for the apps").isEqualTo(401);
+    }
   }
 
   @Test

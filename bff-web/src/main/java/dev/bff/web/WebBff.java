@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * The web shop's BFF: pass-through routes to the shop's services (YAML), the product page composed
- * in Java ({@code /api/product-details/:id}), the home page composed in YAML ({@code /api/home}).
+ * in Java ({@code /api/product-details/:id}), the home page and the signed-in user's page composed
+ * in YAML ({@code /api/home}, {@code /api/me}), and the user's orders ({@link Orders}).
  */
 public final class WebBff implements BffModule {
   /** How many recommendations the product page shows. */
@@ -53,6 +54,8 @@ public final class WebBff implements BffModule {
   public void endpoints(Endpoints e) {
     e.get("product-details", "/api/product-details/:id", productDetails());
     e.get("product-summary", "/api/product-summary/:id", productSummary());
+    e.get("order", "/api/orders/:id", Orders::one);
+    e.post("place-order", "/api/orders", Orders::place);
   }
 
   /**

@@ -146,9 +146,10 @@ class ProductDetailsTest {
     // every service answers after 300 ms, so all 50 arrive while the first one's calls are out; the
     // built-in YAML with room for that (deadline and part timeouts are YAML's to size)
     bff.close();
-    bff = BffUnderTest.start(vertx, new WebBff(), builtInYaml()
-        .replace("deadline: 800ms\n    part-timeouts:", "deadline: 5s\n    part-timeouts:")
-        .replaceAll("(reviews|rating|inventory|shipping|recommendations): [34]00ms", "$1: 4s"), demo.vars());
+    String roomy = builtInYaml().replaceFirst("(product-details:\\s+deadline: )800ms", "$15s")
+        .replaceAll("(reviews|rating|inventory|shipping|recommendations): [34]00ms", "$1: 4s");
+    assertThat(roomy).contains("deadline: 5s").contains("rating: 4s");
+    bff = BffUnderTest.start(vertx, new WebBff(), roomy, demo.vars());
     for (String s : new String[] {"catalog", "reviews", "inventory", "shipping", "recommendations"}) {
       demo.services().faults(s).add(FaultRule.on("*").withLatency(300));
     }

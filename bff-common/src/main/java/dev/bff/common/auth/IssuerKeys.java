@@ -46,6 +46,7 @@ final class IssuerKeys {
   record KeySet(JWTAuth auth, Set<String> kids, long version) {}
 
   private final Vertx vertx;
+  private final io.vertx.core.Context context; // every fetch runs here, request and response alike
   private final IssuerConfig config;
   private final JWTOptions options;
   private final HttpClient client;
@@ -59,6 +60,7 @@ final class IssuerKeys {
 
   IssuerKeys(Vertx vertx, IssuerConfig config, Duration clockSkew, LongSupplier nanoClock) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.config = config;
     this.clock = nanoClock;
     this.options = new JWTOptions().setIssuer(config.issuer())
@@ -129,6 +131,13 @@ final class IssuerKeys {
       fetching = p.future();
       lastFetchNanos = clock.getAsLong();
     }
+    // on one context: a request made from a thread outside Vert.x (start-up) could otherwise lose its
+    // response's end to the connection's event loop (Vert.x 5.0.7, eclipse-vertx/vert.x#6038)
+    context.runOnContext(v -> request(p));
+    return p.future();
+  }
+
+  private void request(Promise<KeySet> p) {
     client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(config.jwksUrl().toString())
             .setIdleTimeout(5000).putHeader("accept", "application/json"))
         .compose(req -> req.send())
@@ -159,7 +168,6 @@ final class IssuerKeys {
             p.fail(ar.failed() ? ar.cause() : new IllegalStateException("the JWKS has no keys member"));
           }
         });
-    return p.future();
   }
 
   /** The public signing keys of a JWKS that the issuer's accepted algorithms can use. */

@@ -36,7 +36,7 @@ public final class BffUnderTest implements AutoCloseable {
   /** Parses {@code yaml} (ports default to 0, one event loop) and starts {@code module} with it. */
   public static BffUnderTest start(Vertx vertx, BffModule module, String yaml, Map<String, String> vars) {
     BffConfig config = parse(yaml, vars);
-    return new BffUnderTest(vertx, Bff.start(vertx, module, config).await());
+    return new BffUnderTest(vertx, TestClient.await(Bff.start(vertx, module, config), "the BFF to start"));
   }
 
   /** Starts a module without Java endpoints. */
@@ -97,7 +97,7 @@ public final class BffUnderTest implements AutoCloseable {
 
   @Override
   public void close() {
-    running.shutdown().await();
+    TestClient.await(running.shutdown(), "the BFF to shut down");
     client.close().await();
   }
 

@@ -24,7 +24,7 @@ public final class DemoStack implements AutoCloseable {
     for (DemoService s : DemoService.values()) {
       ports.put(s.serviceName(), 0);
     }
-    return new DemoStack(DemoServices.start(vertx, ports).await());
+    return new DemoStack(TestClient.await(DemoServices.start(vertx, ports), "the demo services to start"));
   }
 
   /** The running services (ports, fault injectors, statistics). */
@@ -64,6 +64,6 @@ public final class DemoStack implements AutoCloseable {
 
   @Override
   public void close() {
-    services.close().await();
+    TestClient.await(services.close(), "the demo services to stop");
   }
 }
