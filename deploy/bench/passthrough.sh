@@ -21,6 +21,11 @@
 #                       same core, measured as "bffB" in the same interleaved rounds
 #   NGINX_HEADERS [0]   1: nginx also sets X-Forwarded-For/-Proto/-Host, Via and X-Request-Id,
 #                       i.e. the same header work bff-web does on every request
+#   JWT [0]             1: the JWT scenario: bff-web also serves the route behind RS256 JWT
+#                       authentication (/jwt/products/<id>, a static PEM key, a token minted with
+#                       openssl), measured as "bffJwt" against the same route without auth ("bff");
+#                       PROXIES then defaults to "bff bffJwt"
+#   JWT_CACHE_SIZE [10000]  auth.jwt.cache-size; 0 verifies the signature on every request
 # Results: a table on stdout and deploy/bench/results/passthrough-<timestamp>.txt
 set -euo pipefail
 
@@ -43,7 +48,9 @@ NGINX_HEADERS=${NGINX_HEADERS:-0}
 JFR=${JFR:-}
 BFF_JAR_B=${BFF_JAR_B:-}
 BFF_JAVA_OPTS_B=${BFF_JAVA_OPTS_B:-$BFF_JAVA_OPTS}
-PROXIES=${PROXIES:-nginx bff}
+JWT=${JWT:-0}
+JWT_CACHE_SIZE=${JWT_CACHE_SIZE:-10000}
+if [ "$JWT" = 1 ]; then PROXIES=${PROXIES:-bff bffJwt}; else PROXIES=${PROXIES:-nginx bff}; fi
 
 # ---- tools and jars -------------------------------------------------------------------------
 need=()
@@ -103,6 +110,33 @@ $PIN_LOAD java -Xms128m -Xmx256m -jar "$CATALOG_JAR" --only catalog --port-offse
   --host 127.0.0.1 >"$tmp/catalog.log" 2>&1 &
 pids+=($!)
 
+auth_yaml=""
+jwt_route=""
+if [ "$JWT" = 1 ]; then # an RS256 key pair and a token valid for a day, made with openssl
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/jwt-key.pem" 2>/dev/null
+  openssl pkey -in "$tmp/jwt-key.pem" -pubout -out "$tmp/jwt-pub.pem"
+  b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+  now=$(date +%s)
+  jwt_head=$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url)
+  jwt_body=$(printf '{"iss":"https://bench.test","aud":"bff-bench","sub":"u7","roles":["customer"],"iat":%d,"exp":%d}' \
+    "$now" $((now + 86400)) | b64url)
+  jwt_sig=$(printf '%s.%s' "$jwt_head" "$jwt_body" | openssl dgst -sha256 -sign "$tmp/jwt-key.pem" -binary | b64url)
+  JWT_TOKEN="$jwt_head.$jwt_body.$jwt_sig"
+  auth_yaml="auth:
+  default: public
+  jwt:
+    cache-size: $JWT_CACHE_SIZE
+    claims-to-headers: { sub: X-User-Id }
+    issuers:
+      - issuer: https://bench.test
+        audiences: [bff-bench]
+        keys:
+          - alg: RS256
+            pem: |
+$(sed 's/^/              /' "$tmp/jwt-pub.pem")"
+  jwt_route="  - { id: products-jwt, path: \"/jwt/products/**\", upstream: catalog, rewrite: \"/products/{**}\", auth: jwt }"
+fi
+
 start_bff() { # name jar port admin-port java-opts -> pid in $started
   cat >"$tmp/$1.yaml" <<YAML
 server: { port: $3, admin-port: $4, host: 127.0.0.1, admin-host: 127.0.0.1, instances: $WORKERS, access-log: false }
@@ -113,8 +147,10 @@ upstreams:
   reviews:         { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
   recommendations: { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
   shipping:        { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
+$auth_yaml
 routes:
   - { id: products, path: "/api/products/**", upstream: catalog, strip-prefix: /api }
+$jwt_route
 YAML
   # shellcheck disable=SC2086
   $PIN_PROXY java $5 -jar "$2" --config "$tmp/$1.yaml" >"$tmp/$1.log" 2>&1 &
@@ -187,6 +223,16 @@ if [ -n "$BFF_JAR_B" ]; then
 fi
 BFF_URL="http://127.0.0.1:$BFF_PORT$URL_PATH"
 NGINX_URL="http://127.0.0.1:$NGINX_PORT$URL_PATH"
+if [ "$JWT" = 1 ]; then
+  BFF_JWT_URL="http://127.0.0.1:$BFF_PORT${URL_PATH/\/api\//\/jwt\/}"
+  JWT_HEADER="Authorization: Bearer $JWT_TOKEN"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "$JWT_HEADER" "$BFF_JWT_URL")
+  nocode=$(curl -s -o /dev/null -w '%{http_code}' "$BFF_JWT_URL")
+  if [ "$code" != 200 ] || [ "$nocode" != 401 ]; then
+    echo "the JWT route answered $code with the token and $nocode without (expected 200 and 401)" >&2
+    exit 1
+  fi
+fi
 
 # ---- measuring -------------------------------------------------------------------------------
 HZ=$(getconf CLK_TCK)
@@ -206,14 +252,16 @@ to_ms() { # wrk latency like 812.00us, 1.23ms, 1.02s -> milliseconds
     else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
     else { sub(/s$/, "", v); printf "%.3f", v * 1000 } }'
 }
-wrk_run() { # url duration outfile
+wrk_run() { # url duration outfile [header]
+  local h=()
+  if [ -n "${4:-}" ]; then h=(-H "$4"); fi
   # shellcheck disable=SC2086
-  $PIN_LOAD wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency "$1" >"$3" 2>&1
+  $PIN_LOAD wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2" --latency "${h[@]}" "$1" >"$3" 2>&1
 }
-measure() { # name pid url round -> one result line
+measure() { # name pid url round [header] -> one result line
   local name=$1 pid=$2 url=$3 round=$4 out="$tmp/wrk-$1-$4.txt" before after rps p50 p99 errors reqs
   before=$(cpu_ticks "$pid")
-  wrk_run "$url" "$DURATION" "$out"
+  wrk_run "$url" "$DURATION" "$out" "${5:-}"
   after=$(cpu_ticks "$pid")
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   reqs=$(awk '/requests in/ {print $1}' "$out")
@@ -233,7 +281,7 @@ result="$root/deploy/bench/results/passthrough-$stamp.txt"
 {
   echo "pass-through benchmark $stamp on $(hostname) ($(nproc) cores, $(uname -r))"
   echo "mode=$MODE workers=$WORKERS wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, rounds=$ROUNDS, warm-up bff $WARMUP nginx $WARMUP_NGINX"
-  echo "path=$URL_PATH nginx-headers=$NGINX_HEADERS bff-java-opts=$BFF_JAVA_OPTS"
+  echo "path=$URL_PATH nginx-headers=$NGINX_HEADERS bff-java-opts=$BFF_JAVA_OPTS jwt=$JWT jwt-cache-size=$JWT_CACHE_SIZE"
   if [ -n "$BFF_JAR_B" ]; then echo "bffB: $BFF_JAR_B java-opts=$BFF_JAVA_OPTS_B"; fi
   echo "nginx $($NGINX -v 2>&1 | sed 's/.*nginx\///'), $(java -version 2>&1 | head -1)"
   echo "load before warm-up: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -242,6 +290,7 @@ result="$root/deploy/bench/results/passthrough-$stamp.txt"
 echo "warming up nginx ($WARMUP_NGINX) and bff-web ($WARMUP)..." >&2
 wrk_run "$NGINX_URL" "$WARMUP_NGINX" "$tmp/warm-nginx.txt"
 wrk_run "$BFF_URL" "$WARMUP" "$tmp/warm-bff.txt"
+if [ "$JWT" = 1 ]; then wrk_run "$BFF_JWT_URL" "$WARMUP" "$tmp/warm-bffJwt.txt" "$JWT_HEADER"; fi
 if [ -n "$BFF_JAR_B" ]; then wrk_run "$BFFB_URL" "$WARMUP" "$tmp/warm-bffB.txt"; fi
 echo "load after warm-up: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$result"
 
@@ -256,6 +305,7 @@ for r in $(seq 1 "$ROUNDS"); do
       nginx) measure nginx "$NGINX_PID" "$NGINX_URL" "$r" | tee -a "$result" "$tmp/lines" ;;
       bff) measure bff "$BFF_PID" "$BFF_URL" "$r" | tee -a "$result" "$tmp/lines" ;;
       bffB) measure bffB "$BFFB_PID" "$BFFB_URL" "$r" | tee -a "$result" "$tmp/lines" ;;
+      bffJwt) measure bffJwt "$BFF_PID" "$BFF_JWT_URL" "$r" "$JWT_HEADER" | tee -a "$result" "$tmp/lines" ;;
     esac
   done
   if [ -n "$JFR" ] && [ "$r" = 1 ]; then
@@ -270,6 +320,11 @@ if [ "$PROXIES" != "nginx bff" ]; then # a subset, or A/B mode: medians per prox
     printf 'median %s: %s req/s, p50 %s ms, p99 %s ms, cpu %s us/req\n' "$p" "$(col "$p" 3)" "$(col "$p" 4)" \
       "$(col "$p" 5)" "$(col "$p" 6)" | tee -a "$result"
   done
+  if [ "$JWT" = 1 ]; then
+    awk -v a="$(col bffJwt 3)" -v b="$(col bff 3)" -v c="$(col bffJwt 6)" -v d="$(col bff 6)" 'BEGIN {
+      printf "ratio with JWT / without: req/s %.2fx (target >= 0.85x), cpu/req %.2fx\n", a / b, c / d }' \
+      | tee -a "$result"
+  fi
   exit 0
 fi
 n_rps=$(col nginx 3); b_rps=$(col bff 3)
