@@ -73,6 +73,20 @@ class UserPagesTest {
   }
 
   @Test
+  void theWebShopsOriginMayCallTheApiFromTheBrowser() {
+    var preflight = bff.send(HttpMethod.OPTIONS, "/api/orders", Map.of("Origin", "http://localhost:3000",
+        "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type"), null);
+    assertThat(preflight.status()).isEqualTo(204);
+    assertThat(preflight.header("access-control-allow-origin")).isEqualTo("http://localhost:3000");
+    assertThat(preflight.header("access-control-allow-credentials")).isEqualTo("true");
+    var page = bff.get("/api/product-details/2", Map.of("Origin", "http://localhost:3000"));
+    assertThat(page.header("access-control-allow-origin")).isEqualTo("http://localhost:3000");
+    assertThat(page.header("access-control-expose-headers")).contains("Server-Timing", "BFF-Degraded");
+    assertThat(bff.send(HttpMethod.OPTIONS, "/api/orders", Map.of("Origin", "https://elsewhere.example",
+        "Access-Control-Request-Method", "POST"), null).status()).isEqualTo(403);
+  }
+
+  @Test
   void userPagesNeedATokenAndProductPagesDoNot() {
     var me = bff.get("/api/me");
     assertThat(me.status()).isEqualTo(401);

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param canary          weighted share of traffic sent to another upstream, or null
  * @param timeout         response timeout for this route, overriding the upstream's; null to inherit
  * @param auth            who may call it ({@code auth}; the BFF's default policy when absent)
+ * @param ipFilter        IP allow/deny lists for this route (besides the server's)
  */
 public record RouteConfig(
     String id,
@@ -41,7 +42,8 @@ public record RouteConfig(
     HeaderOps responseHeaders,
     Canary canary,
     Duration timeout,
-    AuthConfig.AuthRule auth) {
+    AuthConfig.AuthRule auth,
+    AccessConfig.IpFilter ipFilter) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -50,7 +52,7 @@ public record RouteConfig(
 
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
-        "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth"));
+        "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -110,6 +112,7 @@ public record RouteConfig(
     return new RouteConfig(n.string("id", "route-" + index), path, Set.copyOf(methods),
         host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
-        HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth);
+        HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
+        AccessConfig.IpFilter.read(n.child("ip-filter")));
   }
 }

@@ -20,6 +20,10 @@ import java.util.Set;
  * @param trustedProxies peers whose X-Forwarded-* headers are believed
  * @param compression    response compression settings
  * @param accessLog      whether one JSON line is logged per request
+ * @param ipFilter       IP allow/deny lists for every request
+ * @param cors           cross-origin settings for browsers, or null (no CORS headers)
+ * @param securityHeaders whether responses carry X-Content-Type-Options (and, over TLS,
+ *                       Strict-Transport-Security)
  */
 public record ServerConfig(
     String host,
@@ -33,7 +37,10 @@ public record ServerConfig(
     Duration drainTimeout,
     List<Cidr> trustedProxies,
     CompressionConfig compression,
-    boolean accessLog) {
+    boolean accessLog,
+    AccessConfig.IpFilter ipFilter,
+    AccessConfig.Cors cors,
+    boolean securityHeaders) {
 
   /** Size limits applied to every request. */
   public record Limits(int maxRequestLine, int maxHeaderSize, long maxBodySize) {
@@ -57,7 +64,7 @@ public record ServerConfig(
 
   static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
     n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
-        "drain-timeout", "trusted-proxies", "compression", "access-log"));
+        "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers"));
     ConfigNode l = n.child("limits");
     l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
     Limits limits = new Limits(
@@ -99,6 +106,9 @@ public record ServerConfig(
         n.duration("drain-timeout", Duration.ofSeconds(20)),
         List.copyOf(trusted),
         compression,
-        n.bool("access-log", true));
+        n.bool("access-log", true),
+        AccessConfig.IpFilter.read(n.child("ip-filter")),
+        AccessConfig.Cors.read(n.child("cors")),
+        n.bool("security-headers", true));
   }
 }

@@ -1,5 +1,6 @@
 package dev.bff.common.proxy;
 
+import dev.bff.common.config.ServerConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -17,6 +18,16 @@ import java.util.Map;
 final class ResponseHead {
   private ResponseHead() {}
 
+  /** Headers the gateway sets itself: the upstream's copies would duplicate or contradict them. */
+  private static boolean ownedByGateway(String name, ProxyTarget.ProxySettings settings) {
+    ServerConfig sc = settings.server();
+    if (sc.cors() != null && name.regionMatches(true, 0, "access-control-", 0, 15)) {
+      return true;
+    }
+    return sc.securityHeaders() && (name.equalsIgnoreCase("x-content-type-options")
+        || name.equalsIgnoreCase("strict-transport-security"));
+  }
+
   /** Copies the upstream response head onto the client response. */
   static void copy(HttpClientResponse cresp, HttpServerRequest req, HttpServerResponse resp,
       ProxyTarget.ProxySettings settings) {
@@ -24,7 +35,7 @@ final class ResponseHead {
     MultiMap in = cresp.headers();
     for (Map.Entry<String, String> e : in) {
       String name = e.getKey();
-      if (!HopByHop.is(name) && !name.equalsIgnoreCase("x-request-id")) {
+      if (!HopByHop.is(name) && !name.equalsIgnoreCase("x-request-id") && !ownedByGateway(name, settings)) {
         out.add(name, e.getValue());
       }
     }

@@ -1,6 +1,7 @@
 package dev.bff.common.server;
 
 import dev.bff.common.auth.IdentityHeaders;
+import dev.bff.common.config.AccessConfig;
 import dev.bff.common.config.ServerConfig;
 import dev.bff.common.observability.AccessLog;
 import dev.bff.common.proxy.Bodies;
@@ -31,12 +32,20 @@ import org.slf4j.LoggerFactory;
 final class Front {
   private static final Logger LOG = LoggerFactory.getLogger(Front.class);
   private static final String REQUEST_ID = "x-request-id";
+  private static final CharSequence NOSNIFF_NAME = HttpHeaders.createOptimized("X-Content-Type-Options");
+  private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+  private static final CharSequence HSTS_NAME = HttpHeaders.createOptimized("Strict-Transport-Security");
+  private static final CharSequence HSTS = HttpHeaders.createOptimized("max-age=31536000");
 
   private final RouteTable table;
   private final int maxRequestLine;
   private final long maxBody;
   private final Consumer<Exchange> onComplete;
   private final IdentityHeaders identity;
+  private final Forwarding forwarding;
+  private final AccessConfig.IpFilter ipFilter;
+  private final Cors cors;
+  private final boolean securityHeaders;
 
   Front(Gateway gateway, RouteTable table, Forwarding forwarding) {
     this.table = table;
@@ -45,6 +54,10 @@ final class Front {
     this.maxBody = sc.limits().maxBodySize();
     this.onComplete = sc.accessLog() ? AccessLog::log : null;
     this.identity = gateway.identity();
+    this.forwarding = forwarding;
+    this.ipFilter = sc.ipFilter();
+    this.cors = sc.cors() == null ? null : new Cors(sc.cors());
+    this.securityHeaders = sc.securityHeaders();
   }
 
   void handle(HttpServerRequest req) {
@@ -53,6 +66,12 @@ final class Front {
     resp.putHeader(REQUEST_ID, rid);
     String path = req.path();
     Exchange ex = new Exchange(req, rid, path, onComplete);
+    if (securityHeaders) {
+      resp.headers().set(NOSNIFF_NAME, NOSNIFF);
+      if (req.isSSL()) {
+        resp.headers().set(HSTS_NAME, HSTS);
+      }
+    }
     if (!identity.isEmpty()) {
       identity.strip(req.headers()); // only a verified token sets them, on every route
     }
@@ -65,6 +84,13 @@ final class Front {
       if (bad != null) {
         reject(ex, Category.BAD_REQUEST, bad);
         return;
+      }
+      if (!ipFilter.isEmpty() && !ipFilter.permits(forwarding.clientAddress(req))) {
+        reject(ex, Category.FORBIDDEN, "the client's address is not allowed");
+        return;
+      }
+      if (cors != null && cors.handle(ex)) {
+        return; // a preflight, answered
       }
       String cl = req.getHeader(HttpHeaders.CONTENT_LENGTH);
       if (cl != null) {

@@ -1,6 +1,7 @@
 package dev.bff.common.server;
 
 import dev.bff.common.auth.Guard;
+import dev.bff.common.auth.IpGuard;
 import dev.bff.common.config.AuthConfig;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
@@ -70,6 +71,9 @@ public final class GatewayVerticle extends VerticleBase {
     for (RouteConfig r : cfg.routes()) {
       UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
       Target t = guarded(new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc), r.auth());
+      if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
+        t = new IpGuard(t, r.ipFilter(), forwarding);
+      }
       routes.add(new Route(r.id(), PathPattern.compile(r.path()), r.methods(), r.host(), r.headers(), t, order++));
     }
     Endpoints eps = gateway.endpoints();

@@ -175,6 +175,12 @@ class ConfigErrorsTest {
         bad("claim in the rewrite of a public route", UPSTREAMS
                 + "routes:\n  - { path: /cart, upstream: catalog, rewrite: \"/cart/{claim.sub}\" }\n",
             "routes[0].rewrite", "the route is public"),
+        bad("CORS credentials with any origin", "server: { cors: { origins: [\"*\"], credentials: true } }\n",
+            "server.cors.credentials", "cannot be true with origins [*]"),
+        bad("CORS origin that is not one", "server: { cors: { origins: [\"shop.example.com/path\"] } }\n",
+            "server.cors.origins[0]", "must be * or an origin"),
+        bad("IP filter with a bad network", "server: { ip-filter: { allow: [\"10.0.0.0/33\"] } }\n",
+            "server.ip-filter.allow[0]", ""),
         bad("unknown auth rule", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: maybe }\n",
             "routes[0].auth", "must be public, jwt, or a mapping"),
         bad("issuer without keys", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i } ]\n",
