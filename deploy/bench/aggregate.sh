@@ -42,6 +42,8 @@
 #   UPSTREAM_TIMEOUT_MS [0]   passed to Express: 0 = no timeout on its upstream calls (textbook)
 # Results: a table on stdout and deploy/bench/results/aggregate-<timestamp>.txt
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 bench="$root/deploy/bench"
@@ -137,9 +139,6 @@ trap 'exit 130' INT TERM
 cp "$DEMO_JAR" "$tmp/demo-services.jar"
 cp "$BFF_JAR" "$tmp/bff-web.jar"
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
 free_offset() { # N such that 7101+N .. 7109+N are all free (never 0: a demo stack on 7101.. is left alone)
   python3 - <<'PY'
 import random, socket
@@ -157,15 +156,6 @@ for _ in range(200):
 else:
     raise SystemExit("no free block of 9 ports found")
 PY
-}
-wait_http() { # url name
-  for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    sleep 0.5
-  done
-  echo "$2 did not answer $1; its log:" >&2
-  tail -20 "$tmp/$2.log" >&2 || true
-  exit 1
 }
 
 OFFSET=$(free_offset)
@@ -281,24 +271,6 @@ end
 LUA
 
 # ---- measuring -------------------------------------------------------------------------------
-HZ=$(getconf CLK_TCK)
-cpu_ticks() { # pid: user+system ticks of the process and its children (cluster workers)
-  local total=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    if [ -r "/proc/$p/stat" ]; then
-      total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-    fi
-  done
-  echo "$total"
-}
-to_ms() { # wrk latency like 812.00us, 1.23ms, 1.02s -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v == "") { print "nan"; exit }
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-    else { sub(/s$/, "", v); printf "%.3f", v * 1000 } }'
-}
 wrk_ids() { # base-url path-prefix duration outfile
   # shellcheck disable=SC2086
   $PIN_LOAD wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout "$WRK_TIMEOUT" --latency -s "$tmp/ids.lua" "$1" -- "$2" \
@@ -347,7 +319,6 @@ measure() { # scenario gateway round -> one result line
   # shellcheck disable=SC2059
   printf "$fmt" "$sc" "$g" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$errors" "$up"
 }
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # What each gateway answers for product 7, and how many upstream calls it makes per request
 # (20 sequential requests, ids 1..20): the comparison is only fair if both do the same work.

@@ -28,6 +28,8 @@
 #   JWT_CACHE_SIZE [10000]  auth.jwt.cache-size; 0 verifies the signature on every request
 # Results: a table on stdout and deploy/bench/results/passthrough-<timestamp>.txt
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 MODE=${MODE:-1core}
@@ -87,18 +89,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_http() { # url name
-  for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-    sleep 0.5
-  done
-  echo "$2 did not answer $1; its log:" >&2
-  tail -20 "$tmp/$2.log" >&2 || true
-  exit 1
-}
 
 CATALOG_PORT=$(free_port)
 BFF_PORT=$(free_port)
@@ -155,7 +145,7 @@ YAML
   # shellcheck disable=SC2086
   $PIN_PROXY java $5 -jar "$2" --config "$tmp/$1.yaml" >"$tmp/$1.log" 2>&1 &
   started=$!
-  pids+=($started)
+  pids+=("$started")
 }
 jfr_opts=""
 if [ -n "$JFR" ]; then jfr_opts="-XX:FlightRecorderOptions:stackdepth=256"; fi
@@ -211,7 +201,7 @@ CONF
 # shellcheck disable=SC2086
 $PIN_PROXY "$NGINX" -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" >"$tmp/nginx.log" 2>&1 &
 NGINX_PID=$!
-pids+=($NGINX_PID)
+pids+=("$NGINX_PID")
 
 wait_http "http://127.0.0.1:$CATALOG_PORT/health" catalog
 wait_http "http://127.0.0.1:$BFF_ADMIN/health/ready" bff-web
@@ -235,23 +225,6 @@ if [ "$JWT" = 1 ]; then
 fi
 
 # ---- measuring -------------------------------------------------------------------------------
-HZ=$(getconf CLK_TCK)
-cpu_ticks() { # pid: user+system ticks of the process and its children (nginx workers)
-  local total=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    if [ -r "/proc/$p/stat" ]; then
-      total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-    fi
-  done
-  echo "$total"
-}
-to_ms() { # wrk latency like 812.00us, 1.23ms, 1.02s -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-    else { sub(/s$/, "", v); printf "%.3f", v * 1000 } }'
-}
 wrk_run() { # url duration outfile [header]
   local h=()
   if [ -n "${4:-}" ]; then h=(-H "$4"); fi
@@ -273,7 +246,6 @@ measure() { # name pid url round [header] -> one result line
   cpu_us=$(awk -v t=$((after - before)) -v hz="$HZ" -v r="$reqs" 'BEGIN {printf "%.1f", (r > 0 ? t * 1e6 / hz / r : 0)}')
   printf '%-6s %5s %12s %9s %9s %10s %7s\n' "$name" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$errors"
 }
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 stamp=$(date +%Y%m%d-%H%M%S)
 mkdir -p "$root/deploy/bench/results"

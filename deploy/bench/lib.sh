@@ -1,0 +1,39 @@
+# shellcheck shell=bash disable=SC2154,SC2034  # $tmp is the caller's; HZ is used by the callers
+# Shared by the benchmark scripts (sourced, not run): ports, readiness, CPU time, wrk latencies, medians.
+# Callers set $tmp (a temp dir holding "<name>.log" for each process they start).
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # url name: waits up to a minute for a 2xx, else shows the process's log and exits
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  echo "$2 did not answer $1; its log:" >&2
+  tail -20 "$tmp/$2.log" >&2 || true
+  exit 1
+}
+
+HZ=$(getconf CLK_TCK)
+cpu_ticks() { # pid: user+system ticks of the process and its children (nginx or cluster workers)
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    if [ -r "/proc/$p/stat" ]; then
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+    fi
+  done
+  echo "$total"
+}
+
+to_ms() { # wrk latency like 812.00us, 1.23ms, 1.02s -> milliseconds ("nan" when empty)
+  awk -v v="$1" 'BEGIN {
+    if (v == "") { print "nan"; exit }
+    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+    else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
+    else { sub(/s$/, "", v); printf "%.3f", v * 1000 } }'
+}
+
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
