@@ -4,7 +4,7 @@ import dev.bff.common.config.AuthConfig.AuthRule;
 import java.util.List;
 import java.util.Set;
 
-/** Whether a principal may call a route: the roles and scopes its {@code auth} rule requires. */
+/** Whether a principal may call a route: the roles, scopes and clients its {@code auth} rule requires. */
 final class AuthPolicy {
   private AuthPolicy() {}
 
@@ -21,6 +21,9 @@ final class AuthPolicy {
     }
     if (!p.scopes().containsAll(rule.allScopes())) {
       return "the scopes " + rule.allScopes() + " are required";
+    }
+    if (!rule.clients().isEmpty() && (p.partner() == null || !rule.clients().contains(p.partner()))) {
+      return "this client may not call it";
     }
     return null;
   }

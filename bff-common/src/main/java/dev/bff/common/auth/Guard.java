@@ -1,6 +1,7 @@
 package dev.bff.common.auth;
 
 import dev.bff.common.config.AuthConfig.AuthRule;
+import dev.bff.common.config.AuthConfig.Method;
 import dev.bff.common.proxy.Bodies;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Exchange;
@@ -13,12 +14,14 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * A route or endpoint that needs a token: takes it from {@code Authorization: Bearer} (or the
- * configured cookie), verifies it, checks the route's roles and scopes, sets the identity headers
- * from its claims, then lets the route serve. Answers 401 problem+json with
- * {@code WWW-Authenticate: Bearer} (RFC 6750: {@code error="invalid_token"} for a bad token), 403
- * with {@code error="insufficient_scope"}, or 503 when no keys are available. A request whose
- * body arrives while the keys are fetched is paused until the decision.
+ * A route or endpoint that needs credentials: a client certificate (verified by the TLS
+ * listener), an API key, or a JWT from {@code Authorization: Bearer} (or the configured cookie) —
+ * whichever of those the route accepts and the request carries, in that order. Verifies it, checks
+ * the route's roles, scopes and clients, sets the identity headers, then lets the route serve.
+ * Answers 401 problem+json with a {@code WWW-Authenticate} challenge (RFC 6750 for bearer tokens:
+ * {@code error="invalid_token"} for a bad one), 403 ({@code error="insufficient_scope"} for a token
+ * lacking roles or scopes), or 503 when no keys are available. A request whose body arrives while
+ * the keys are fetched is paused until the decision.
  */
 public final class Guard implements Target {
   private static final String REALM = "Bearer realm=\"bff\"";
@@ -26,54 +29,110 @@ public final class Guard implements Target {
 
   private final Target next;
   private final AuthRule rule;
-  private final JwtAuthenticator jwt;
+  private final Authenticators auth;
   private final IdentityHeaders identity;
+  private final boolean certs;
+  private final boolean keys;
+  private final boolean tokens;
+  private final String missing;
+  private final String challenge;
 
-  /** Guards {@code next} with {@code rule} (not public). */
-  public Guard(Target next, AuthRule rule, JwtAuthenticator jwt, IdentityHeaders identity) {
+  /** Guards {@code next} with {@code rule} (not public); {@code auth} has a verifier for each of its methods. */
+  public Guard(Target next, AuthRule rule, Authenticators auth, IdentityHeaders identity) {
     this.next = next;
     this.rule = rule;
-    this.jwt = jwt;
+    this.auth = auth;
     this.identity = identity;
+    this.certs = rule.methods().contains(Method.CLIENT_CERT);
+    this.keys = rule.methods().contains(Method.API_KEY);
+    this.tokens = rule.methods().contains(Method.JWT);
+    java.util.List<String> wanted = new java.util.ArrayList<>();
+    java.util.List<String> challenges = new java.util.ArrayList<>();
+    if (tokens) {
+      wanted.add("a bearer token");
+      challenges.add(REALM);
+    }
+    if (keys) {
+      wanted.add("an API key in " + auth.apiKeys().header());
+      challenges.add("ApiKey realm=\"bff\", header=\"" + auth.apiKeys().header() + "\"");
+    }
+    if (certs) {
+      wanted.add("a client certificate");
+    }
+    this.missing = (wanted.size() == 1 ? wanted.get(0) : String.join(", ", wanted.subList(0, wanted.size() - 1))
+        + " or " + wanted.get(wanted.size() - 1)) + " is required";
+    this.challenge = challenges.isEmpty() ? null : String.join(", ", challenges);
   }
 
   @Override
   public void serve(Exchange ex) {
-    String token = token(ex.request(), jwt.config().cookie());
+    HttpServerRequest req = ex.request();
+    if (certs && req.isSSL()) {
+      Principal p;
+      try {
+        p = auth.certs().identify(req);
+      } catch (AuthException e) {
+        decide(ex, Future.failedFuture(e), Method.CLIENT_CERT);
+        return;
+      }
+      if (p != null) {
+        decide(ex, Future.succeededFuture(p), Method.CLIENT_CERT);
+        return;
+      }
+    }
+    if (keys) {
+      String key = req.getHeader(auth.apiKeys().header());
+      if (key != null) {
+        req.headers().remove(auth.apiKeys().header()); // the key stays at the gateway
+        Future<Principal> f;
+        try {
+          f = Future.succeededFuture(auth.apiKeys().authenticate(key));
+        } catch (AuthException e) {
+          f = Future.failedFuture(e);
+        }
+        decide(ex, f, Method.API_KEY);
+        return;
+      }
+    }
+    String token = tokens ? token(req, auth.jwt().config().cookie()) : null;
     if (token == null) {
-      ex.response().putHeader(WWW_AUTHENTICATE, REALM);
-      ex.fail(Category.UNAUTHORIZED, "a bearer token is required");
+      if (challenge != null) {
+        ex.response().putHeader(WWW_AUTHENTICATE, challenge);
+      }
+      fail(ex, Category.UNAUTHORIZED, missing);
       return;
     }
-    Future<Principal> f = jwt.authenticate(token);
+    Future<Principal> f = auth.jwt().authenticate(token);
     if (f.isComplete()) {
-      decide(ex, f);
+      decide(ex, f, Method.JWT);
       return;
     }
-    if (Bodies.hasBody(ex.request())) {
-      ex.request().pause(); // the route resumes it when it is ready for the body
+    if (Bodies.hasBody(req)) {
+      req.pause(); // the route resumes it when it is ready for the body
     }
     Context ctx = Vertx.currentContext();
     f.onComplete(ar -> {
       if (Vertx.currentContext() == ctx) {
-        decide(ex, f);
+        decide(ex, f, Method.JWT);
       } else {
-        ctx.runOnContext(v -> decide(ex, f));
+        ctx.runOnContext(v -> decide(ex, f, Method.JWT));
       }
     });
   }
 
-  private void decide(Exchange ex, Future<Principal> f) {
+  private void decide(Exchange ex, Future<Principal> f, Method method) {
     if (ex.response().closed() || ex.response().ended()) {
       return;
     }
     if (f.failed()) {
       Category c = f.cause() instanceof AuthException a ? a.category() : Category.UNAUTHORIZED;
-      String detail = f.cause() instanceof AuthException ? f.cause().getMessage() : "the token is not valid";
-      if (c == Category.UNAUTHORIZED) {
+      String detail = f.cause() instanceof AuthException ? f.cause().getMessage() : "the credentials are not valid";
+      if (c == Category.UNAUTHORIZED && method == Method.JWT) {
         ex.response().putHeader(WWW_AUTHENTICATE, REALM + ", error=\"invalid_token\", error_description=\""
             + detail + "\"");
-      } else {
+      } else if (c == Category.UNAUTHORIZED && challenge != null) {
+        ex.response().putHeader(WWW_AUTHENTICATE, challenge);
+      } else if (c == Category.AUTH_UNAVAILABLE) {
         ex.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       }
       fail(ex, c, detail);
@@ -82,7 +141,9 @@ public final class Guard implements Target {
     Principal p = f.result();
     String denied = AuthPolicy.denied(rule, p);
     if (denied != null) {
-      ex.response().putHeader(WWW_AUTHENTICATE, REALM + ", error=\"insufficient_scope\"");
+      if (method == Method.JWT) {
+        ex.response().putHeader(WWW_AUTHENTICATE, REALM + ", error=\"insufficient_scope\"");
+      }
       fail(ex, Category.FORBIDDEN, denied);
       return;
     }

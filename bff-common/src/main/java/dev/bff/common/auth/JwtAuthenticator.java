@@ -136,7 +136,8 @@ public final class JwtAuthenticator {
     Set<String> scopes = scope instanceof String s ? new LinkedHashSet<>(List.of(s.trim().split("\\s+"))) : strings(scope);
     scopes.remove("");
     return new Principal(claims.getString("sub"), issuer, claims, Set.copyOf(roles), Set.copyOf(scopes),
-        exp instanceof Number n ? n.longValue() : Long.MAX_VALUE, version);
+        exp instanceof Number n ? n.longValue() : Long.MAX_VALUE, version,
+        dev.bff.common.config.AuthConfig.Method.JWT);
   }
 
   private static Object at(JsonObject claims, String path) {

@@ -3,6 +3,8 @@ package dev.bff.common.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,21 +14,55 @@ import java.util.regex.Pattern;
 
 /**
  * How a BFF authenticates clients (the top-level {@code auth} block): JWT issuers and their keys,
- * which claims go upstream as headers, and the policy of routes and endpoints that name none.
+ * API keys, client certificates, what goes upstream as headers, and the policy of routes and
+ * endpoints that name none.
  *
  * @param jwt           JWT validation, or null when the BFF accepts no JWTs
+ * @param apiKeys       API keys, or null when the BFF accepts none
+ * @param clientCert    how a verified client certificate becomes an identity, or null when none is accepted
  * @param defaultPolicy the policy of routes and endpoints without an {@code auth} key: public, unless
- *                      JWTs are configured (then a valid token is required: public ones are marked)
+ *                      credentials are configured and {@code default} names them
  */
-public record AuthConfig(JwtConfig jwt, AuthRule defaultPolicy) {
+public record AuthConfig(JwtConfig jwt, ApiKeysConfig apiKeys, ClientCertConfig clientCert, AuthRule defaultPolicy) {
   /** No authentication: every route is public. */
-  public static final AuthConfig NONE = new AuthConfig(null, AuthRule.PUBLIC);
+  public static final AuthConfig NONE = new AuthConfig(null, null, null, AuthRule.PUBLIC);
 
   /** Algorithms accepted by default: asymmetric only (HS* only when an issuer lists them and has a secret). */
   public static final Set<String> ASYMMETRIC = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
       "ES256", "ES384", "ES512", "EdDSA");
   private static final Set<String> SYMMETRIC = Set.of("HS256", "HS384", "HS512");
   private static final Pattern HEADER = Pattern.compile("[A-Za-z0-9-]+");
+  private static final Pattern SHA256_HEX = Pattern.compile("sha256:[0-9a-fA-F]{64}");
+
+  /** A kind of credential a route may accept. */
+  public enum Method {
+    /** A JWT in {@code Authorization: Bearer} or the configured cookie. */
+    JWT("jwt"),
+    /** An API key in the configured header. */
+    API_KEY("api-key"),
+    /** A client certificate verified by the TLS handshake. */
+    CLIENT_CERT("client-cert");
+
+    private final String yaml;
+
+    Method(String yaml) {
+      this.yaml = yaml;
+    }
+
+    /** The name in YAML. */
+    public String yaml() {
+      return yaml;
+    }
+
+    static Method of(String s) {
+      for (Method m : values()) {
+        if (m.yaml.equals(s)) {
+          return m;
+        }
+      }
+      return null;
+    }
+  }
 
   /**
    * JWT validation.
@@ -62,27 +98,86 @@ public record AuthConfig(JwtConfig jwt, AuthRule defaultPolicy) {
   public record StaticKey(String alg, String pem, String secret) {}
 
   /**
+   * API keys (partners). Only SHA-256 hashes of the keys are configured, never the keys.
+   *
+   * @param header  the request header carrying the key
+   * @param keys    the known keys
+   * @param headers attribute ({@code partner}, {@code plan}, {@code key-id}) to upstream header; client
+   *                copies of these headers are always removed
+   */
+  public record ApiKeysConfig(String header, List<ApiKey> keys, Map<String, String> headers) {}
+
+  /**
+   * One API key.
+   *
+   * @param id      a name for the key that is safe to log and show (never the key)
+   * @param sha256  the SHA-256 digest of the key's UTF-8 bytes
+   * @param partner the partner the key belongs to
+   * @param plan    the partner's plan (rate limits and quotas are per plan)
+   * @param revoked a revoked key is refused with 401
+   */
+  public record ApiKey(String id, byte[] sha256, String partner, String plan, boolean revoked) {}
+
+  /** Which part of a verified client certificate names the client. */
+  public enum CertIdentity {
+    /** The subject's common name (CN). */
+    CN,
+    /** The whole subject DN (RFC 2253 form, e.g. {@code CN=acme,O=Acme Corp}). */
+    SUBJECT,
+    /** The first DNS name among the subject alternative names. */
+    SAN_DNS,
+    /** The first URI among the subject alternative names (e.g. a SPIFFE id). */
+    SAN_URI,
+    /** The first e-mail address among the subject alternative names. */
+    SAN_EMAIL
+  }
+
+  /**
+   * Client certificates as credentials (the TLS listener verified them against its client CA).
+   *
+   * @param identity    which part of the certificate names the client
+   * @param partners    identity to partner and plan; identities not listed are their own partner
+   * @param defaultPlan the plan of identities without an entry in {@code partners}
+   * @param onlyListed  refuse (403) certificates whose identity is not in {@code partners}
+   * @param headers     attribute ({@code partner}, {@code plan}, {@code identity}, {@code subject}) to
+   *                    upstream header; client copies are always removed
+   */
+  public record ClientCertConfig(CertIdentity identity, Map<String, Partner> partners, String defaultPlan,
+      boolean onlyListed, Map<String, String> headers) {}
+
+  /** A partner and its plan. */
+  public record Partner(String partner, String plan) {}
+
+  /**
    * Who may call a route or endpoint.
    *
-   * @param isPublic  no token needed
+   * @param isPublic  no credentials needed
+   * @param methods   the credentials accepted (any one of them)
    * @param anyRole   at least one of these roles (empty: no check)
    * @param allRoles  every one of these roles
    * @param anyScope  at least one of these scopes
    * @param allScopes every one of these scopes
+   * @param clients   the partners allowed (API key or certificate identities; empty: any)
    */
-  public record AuthRule(boolean isPublic, List<String> anyRole, List<String> allRoles, List<String> anyScope,
-      List<String> allScopes) {
+  public record AuthRule(boolean isPublic, Set<Method> methods, List<String> anyRole, List<String> allRoles,
+      List<String> anyScope, List<String> allScopes, List<String> clients) {
     /** No token needed. */
-    public static final AuthRule PUBLIC = new AuthRule(true, List.of(), List.of(), List.of(), List.of());
+    public static final AuthRule PUBLIC = new AuthRule(true, Set.of(), List.of(), List.of(), List.of(), List.of(),
+        List.of());
     /** Any valid token. */
-    public static final AuthRule JWT = new AuthRule(false, List.of(), List.of(), List.of(), List.of());
+    public static final AuthRule JWT = only(Set.of(Method.JWT));
+
+    /** Any valid credential of {@code methods}, with no further requirement. */
+    public static AuthRule only(Set<Method> methods) {
+      return new AuthRule(false, Set.copyOf(methods), List.of(), List.of(), List.of(), List.of(), List.of());
+    }
 
     @Override
     public String toString() {
       if (isPublic) {
         return "public";
       }
-      StringBuilder sb = new StringBuilder("jwt");
+      StringBuilder sb = new StringBuilder(String.join("|", methods.stream().sorted().map(Method::yaml).toList()));
       if (!anyRole.isEmpty()) {
         sb.append(" any-role=").append(anyRole);
       }
@@ -95,29 +190,143 @@ public record AuthConfig(JwtConfig jwt, AuthRule defaultPolicy) {
       if (!allScopes.isEmpty()) {
         sb.append(" all-scopes=").append(allScopes);
       }
+      if (!clients.isEmpty()) {
+        sb.append(" clients=").append(clients);
+      }
       return sb.toString();
     }
+  }
+
+  /** Why {@code rule} cannot work with this configuration (it names a credential not configured), or null. */
+  public String unconfigured(AuthRule rule) {
+    for (Method m : rule.methods()) {
+      boolean configured = switch (m) {
+        case JWT -> jwt != null;
+        case API_KEY -> apiKeys != null;
+        case CLIENT_CERT -> clientCert != null;
+      };
+      if (!configured) {
+        return "accepts " + m.yaml() + " but " + (m == Method.JWT ? "no auth.jwt issuers are configured"
+            : "auth." + m.yaml() + (m == Method.API_KEY ? "s" : "") + " is not configured");
+      }
+    }
+    return null;
   }
 
   static AuthConfig read(ConfigNode n) {
     if (!n.present()) {
       return NONE;
     }
-    n.allowOnly(Set.of("default", "jwt"));
+    n.allowOnly(Set.of("default", "jwt", "api-keys", "client-cert"));
     JwtConfig jwt = n.child("jwt").present() ? readJwt(n.child("jwt")) : null;
-    String def = n.string("default", jwt != null ? "jwt" : "public");
-    AuthRule policy = switch (def) {
-      case "public" -> AuthRule.PUBLIC;
-      case "jwt" -> AuthRule.JWT;
+    ApiKeysConfig keys = n.child("api-keys").present() ? readApiKeys(n.child("api-keys")) : null;
+    ClientCertConfig certs = n.child("client-cert").present() ? readClientCert(n.child("client-cert")) : null;
+    AuthRule def = jwt != null ? AuthRule.JWT : AuthRule.PUBLIC;
+    AuthRule policy = readRule(n.child("default"), def);
+    AuthConfig c = new AuthConfig(jwt, keys, certs, policy);
+    String missing = c.unconfigured(policy);
+    if (missing != null) {
+      n.problem("default", missing);
+    }
+    if (!policy.anyRole().isEmpty() || !policy.allRoles().isEmpty() || !policy.anyScope().isEmpty()
+        || !policy.allScopes().isEmpty() || !policy.clients().isEmpty()) {
+      n.problem("default", "names credentials only (e.g. jwt, [api-key, client-cert]); put roles, scopes and "
+          + "clients on routes and endpoints");
+    }
+    return c;
+  }
+
+  private static ApiKeysConfig readApiKeys(ConfigNode n) {
+    n.allowOnly(Set.of("header", "keys", "headers"));
+    String header = n.string("header", "X-Api-Key");
+    if (!HEADER.matcher(header).matches()) {
+      n.problem("header", "must be a header name, was '" + header + "'");
+    }
+    List<ApiKey> keys = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    Set<String> hashes = new LinkedHashSet<>();
+    for (ConfigNode k : n.list("keys")) {
+      if (!k.isObject()) {
+        k.problem(null, "must be a mapping { id, sha256, partner, plan, revoked }");
+        continue;
+      }
+      k.allowOnly(Set.of("id", "sha256", "partner", "plan", "revoked"));
+      String id = k.requiredString("id");
+      String hash = k.requiredString("sha256");
+      String partner = k.requiredString("partner");
+      if (id != null && !ids.add(id)) {
+        k.problem("id", "key id '" + id + "' is listed twice");
+      }
+      byte[] digest = null;
+      if (hash != null) {
+        String h = hash.startsWith("sha256:") ? hash : "sha256:" + hash;
+        if (!SHA256_HEX.matcher(h).matches()) {
+          k.problem("sha256", "must be the key's SHA-256 as 64 hex digits (printf %s \"$KEY\" | sha256sum), "
+              + "never the key itself");
+        } else {
+          digest = HexFormat.of().parseHex(h.substring(7));
+          if (!hashes.add(h.substring(7).toLowerCase(java.util.Locale.ROOT))) {
+            k.problem("sha256", "the same key hash is listed twice");
+          }
+        }
+      }
+      keys.add(new ApiKey(id, digest, partner, k.string("plan", "default"), k.bool("revoked", false)));
+    }
+    Map<String, String> headers = headers(n.child("headers"), Set.of("partner", "plan", "key-id"),
+        Map.of("partner", "X-Partner-Id", "plan", "X-Partner-Plan"));
+    return new ApiKeysConfig(header, List.copyOf(keys), headers);
+  }
+
+  private static ClientCertConfig readClientCert(ConfigNode n) {
+    n.allowOnly(Set.of("identity", "partners", "default-plan", "only-listed", "headers"));
+    String id = n.string("identity", "cn");
+    CertIdentity identity = switch (id) {
+      case "cn" -> CertIdentity.CN;
+      case "subject" -> CertIdentity.SUBJECT;
+      case "san-dns" -> CertIdentity.SAN_DNS;
+      case "san-uri" -> CertIdentity.SAN_URI;
+      case "san-email" -> CertIdentity.SAN_EMAIL;
       default -> {
-        n.problem("default", "must be public or jwt, was '" + def + "'");
-        yield AuthRule.PUBLIC;
+        n.problem("identity", "must be cn, subject, san-dns, san-uri or san-email, was '" + id + "'");
+        yield CertIdentity.CN;
       }
     };
-    if (policy == AuthRule.JWT && jwt == null) {
-      n.problem("default", "is jwt but no auth.jwt issuers are configured");
+    String defaultPlan = n.string("default-plan", "default");
+    Map<String, Partner> partners = new LinkedHashMap<>();
+    n.entries("partners").forEach((name, p) -> {
+      if (!p.isObject()) {
+        p.problem(null, "must be a mapping { partner, plan }");
+        return;
+      }
+      p.allowOnly(Set.of("partner", "plan"));
+      partners.put(name, new Partner(p.string("partner", name), p.string("plan", defaultPlan)));
+    });
+    boolean onlyListed = n.bool("only-listed", false);
+    if (onlyListed && partners.isEmpty()) {
+      n.problem("only-listed", "is true but no partners are listed");
     }
-    return new AuthConfig(jwt, policy);
+    Map<String, String> headers = headers(n.child("headers"), Set.of("partner", "plan", "identity", "subject"),
+        Map.of("partner", "X-Partner-Id", "plan", "X-Partner-Plan"));
+    return new ClientCertConfig(identity, java.util.Collections.unmodifiableMap(partners), defaultPlan, onlyListed,
+        headers);
+  }
+
+  /** Attribute to header name; {@code def} when the block is absent. */
+  private static Map<String, String> headers(ConfigNode n, Set<String> attributes, Map<String, String> def) {
+    if (!n.present()) {
+      return def;
+    }
+    n.allowOnly(attributes);
+    Map<String, String> out = new LinkedHashMap<>();
+    n.entries(null).forEach((attr, h) -> {
+      String name = h.text();
+      if (name != null && !HEADER.matcher(name).matches()) {
+        h.problem(null, "must be a header name, was '" + name + "'");
+      } else if (name != null) {
+        out.put(attr, name);
+      }
+    });
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   private static JwtConfig readJwt(ConfigNode j) {
@@ -221,26 +430,66 @@ public record AuthConfig(JwtConfig jwt, AuthRule defaultPolicy) {
   }
 
   /**
-   * Reads a route's or endpoint's {@code auth}: {@code public}, {@code jwt}, or a mapping of role
-   * and scope requirements (which needs a token); absent: {@code def}.
+   * Reads a route's or endpoint's {@code auth}: {@code public}; a credential ({@code jwt},
+   * {@code api-key}, {@code client-cert}) or a list of them (any one will do); or a mapping with
+   * {@code methods} (default {@code def}'s, or jwt) and role, scope and client requirements. Absent:
+   * {@code def}.
    */
   static AuthRule readRule(ConfigNode n, AuthRule def) {
     if (!n.present()) {
       return def;
     }
     if (!n.isObject()) {
-      String t = n.text();
-      if ("public".equals(t)) {
+      if ("public".equals(n.text())) {
         return AuthRule.PUBLIC;
       }
-      if ("jwt".equals(t)) {
-        return AuthRule.JWT;
-      }
-      n.problem(null, "must be public, jwt, or a mapping { any-role, all-roles, any-scope, all-scopes }");
-      return def;
+      Set<Method> methods = methods(n);
+      return methods == null ? def : AuthRule.only(methods);
     }
-    n.allowOnly(Set.of("any-role", "all-roles", "any-scope", "all-scopes"));
-    return new AuthRule(false, List.copyOf(n.strings("any-role")), List.copyOf(n.strings("all-roles")),
-        List.copyOf(n.strings("any-scope")), List.copyOf(n.strings("all-scopes")));
+    n.allowOnly(Set.of("methods", "any-role", "all-roles", "any-scope", "all-scopes", "clients"));
+    Set<Method> methods = n.child("methods").present() ? methods(n.child("methods"))
+        : def.isPublic() ? Set.of(Method.JWT) : def.methods();
+    if (methods == null) {
+      methods = Set.of(Method.JWT);
+    }
+    AuthRule r = new AuthRule(false, Set.copyOf(methods), List.copyOf(n.strings("any-role")),
+        List.copyOf(n.strings("all-roles")), List.copyOf(n.strings("any-scope")), List.copyOf(n.strings("all-scopes")),
+        List.copyOf(n.strings("clients")));
+    boolean rolesOrScopes = !r.anyRole().isEmpty() || !r.allRoles().isEmpty() || !r.anyScope().isEmpty()
+        || !r.allScopes().isEmpty();
+    if (rolesOrScopes && !methods.contains(Method.JWT)) {
+      n.problem(null, "roles and scopes come from JWTs, but this rule accepts no jwt");
+    }
+    if (!r.clients().isEmpty() && methods.equals(Set.of(Method.JWT))) {
+      n.problem("clients", "clients are API-key or client-certificate partners, but this rule accepts only jwt");
+    }
+    return r;
+  }
+
+  /** A credential name or a list of them; null (and a problem) when one is unknown. */
+  private static Set<Method> methods(ConfigNode n) {
+    List<String> names = new ArrayList<>();
+    if (n.isList()) {
+      for (ConfigNode x : n.list(null)) {
+        names.add(x.text());
+      }
+    } else {
+      names.add(n.text());
+    }
+    Set<Method> out = EnumSet.noneOf(Method.class);
+    for (String name : names) {
+      Method m = Method.of(name);
+      if (m == null) {
+        n.problem(null, "must be public, jwt, api-key, client-cert, a list of those, or a mapping "
+            + "{ methods, any-role, all-roles, any-scope, all-scopes, clients }; was '" + name + "'");
+        return null;
+      }
+      out.add(m);
+    }
+    if (out.isEmpty()) {
+      n.problem(null, "names no credential (jwt, api-key, client-cert)");
+      return null;
+    }
+    return out;
   }
 }

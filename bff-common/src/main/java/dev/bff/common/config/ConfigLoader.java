@@ -95,8 +95,9 @@ public final class ConfigLoader {
         continue;
       }
       RouteConfig r = RouteConfig.read(i, rn, auth.defaultPolicy());
-      if (!r.auth().isPublic() && auth.jwt() == null) {
-        rn.problem("auth", "needs a token but no auth.jwt issuers are configured");
+      String missing = auth.unconfigured(r.auth());
+      if (missing != null) {
+        rn.problem("auth", missing);
       }
       if (!ids.add(r.id())) {
         rn.problem("id", "duplicate route id '" + r.id() + "'");
@@ -112,8 +113,9 @@ public final class ConfigLoader {
     Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
     top.entries("endpoints").forEach((name, n) -> {
       EndpointConfig e = EndpointConfig.read(name, n, upstreams.keySet(), auth.defaultPolicy());
-      if (!e.auth().isPublic() && auth.jwt() == null) {
-        n.problem("auth", "needs a token but no auth.jwt issuers are configured");
+      String missing = auth.unconfigured(e.auth());
+      if (missing != null) {
+        n.problem("auth", missing);
       }
       endpoints.put(name, e);
     });

@@ -78,6 +78,11 @@ public final class ConfigNode {
     }
   }
 
+  /** Whether this node is a list. */
+  public boolean isList() {
+    return present() && json.isArray();
+  }
+
   /** This node's scalar text with environment references substituted, or null when absent. */
   public String text() {
     if (!present()) {
@@ -245,7 +250,7 @@ public final class ConfigNode {
 
   /** The elements of a list (a single scalar counts as a one-element list); empty when absent. */
   public List<ConfigNode> list(String key) {
-    ConfigNode c = child(key);
+    ConfigNode c = key == null ? this : child(key);
     List<ConfigNode> out = new ArrayList<>();
     if (!c.present()) {
       return out;

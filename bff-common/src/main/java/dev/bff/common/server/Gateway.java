@@ -1,6 +1,7 @@
 package dev.bff.common.server;
 
 import dev.bff.common.aggregate.Composition;
+import dev.bff.common.auth.Authenticators;
 import dev.bff.common.auth.IdentityHeaders;
 import dev.bff.common.auth.JwtAuthenticator;
 import dev.bff.common.aggregate.Part;
@@ -42,6 +43,7 @@ public final class Gateway {
       new java.util.concurrent.atomic.AtomicInteger();
   private final int bindPort;
   private final JwtAuthenticator jwt;
+  private final Authenticators auth;
   private final IdentityHeaders identity;
   private volatile boolean ready;
 
@@ -107,14 +109,19 @@ public final class Gateway {
     for (UpstreamConfig u : config.upstreams().values()) {
       groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
     }
-    AuthConfig.JwtConfig jc = config.auth().jwt();
-    this.jwt = jc == null ? null : new JwtAuthenticator(vertx, jc);
-    this.identity = jc == null ? IdentityHeaders.NONE : new IdentityHeaders(jc.claimsToHeaders());
+    this.auth = Authenticators.of(vertx, config.auth());
+    this.jwt = auth.jwt();
+    this.identity = IdentityHeaders.of(config.auth());
   }
 
   /** The JWT verifier shared by all event loops, or null when the BFF accepts no tokens. */
   public JwtAuthenticator jwt() {
     return jwt;
+  }
+
+  /** The credential verifiers shared by all event loops. */
+  public Authenticators auth() {
+    return auth;
   }
 
   /** The claims passed upstream as headers (whose client copies are always removed). */

@@ -102,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** The target behind an authentication guard unless the rule is public. */
   private Target guarded(Target t, AuthConfig.AuthRule rule) {
-    return rule.isPublic() ? t : new Guard(t, rule, gateway.jwt(), gateway.identity());
+    return rule.isPublic() ? t : new Guard(t, rule, gateway.auth(), gateway.identity());
   }
 
   /** A handler or stage as the start-up log shows it: its own description, or "java" for a lambda. */

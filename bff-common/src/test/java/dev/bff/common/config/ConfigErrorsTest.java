@@ -182,7 +182,20 @@ class ConfigErrorsTest {
         bad("IP filter with a bad network", "server: { ip-filter: { allow: [\"10.0.0.0/33\"] } }\n",
             "server.ip-filter.allow[0]", ""),
         bad("unknown auth rule", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: maybe }\n",
-            "routes[0].auth", "must be public, jwt, or a mapping"),
+            "routes[0].auth", "must be public, jwt, api-key, client-cert, a list of those, or a mapping"),
+        bad("API key route without api-keys", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: api-key }\n",
+            "routes[0].auth", "accepts api-key but auth.api-keys is not configured"),
+        bad("API key given in clear instead of its hash", UPSTREAMS + "auth:\n  api-keys:\n    keys: [ { id: k1, "
+                + "sha256: my-secret-key, partner: acme } ]\n",
+            "auth.api-keys.keys[0].sha256", "never the key itself"),
+        bad("API key without a partner", UPSTREAMS + "auth:\n  api-keys:\n    keys: [ { id: k1, sha256: \""
+                + "a".repeat(64) + "\" } ]\n",
+            "auth.api-keys.keys[0].partner", "is required"),
+        bad("roles on an API-key-only route", UPSTREAMS + "auth:\n  api-keys:\n    keys: []\nroutes:\n  - { path: /a, "
+                + "upstream: catalog, auth: { methods: [api-key], any-role: [admin] } }\n",
+            "routes[0].auth", "roles and scopes come from JWTs"),
+        bad("unknown certificate identity", UPSTREAMS + "auth:\n  client-cert: { identity: serial }\n",
+            "auth.client-cert.identity", "must be cn, subject, san-dns, san-uri or san-email"),
         bad("issuer without keys", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i } ]\n",
             "auth.jwt.issuers[0]", "needs jwks-url or keys"),
         bad("alg none listed", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i, jwks-url: https://i/k, "
