@@ -84,13 +84,7 @@ public final class Guard implements Target {
       String key = req.getHeader(auth.apiKeys().header());
       if (key != null) {
         req.headers().remove(auth.apiKeys().header()); // the key stays at the gateway
-        Future<Principal> f;
-        try {
-          f = Future.succeededFuture(auth.apiKeys().authenticate(key));
-        } catch (AuthException e) {
-          f = Future.failedFuture(e);
-        }
-        decide(ex, f, Method.API_KEY);
+        await(ex, auth.apiKeys().authenticate(key), Method.API_KEY);
         return;
       }
     }
@@ -102,20 +96,25 @@ public final class Guard implements Target {
       fail(ex, Category.UNAUTHORIZED, missing);
       return;
     }
-    Future<Principal> f = auth.jwt().authenticate(token);
+    await(ex, auth.jwt().authenticate(token), Method.JWT);
+  }
+
+  /** Decides now when {@code f} is complete, else when it completes (back on this request's context). */
+  private void await(Exchange ex, Future<Principal> f, Method method) {
     if (f.isComplete()) {
-      decide(ex, f, Method.JWT);
+      decide(ex, f, method);
       return;
     }
+    HttpServerRequest req = ex.request();
     if (Bodies.hasBody(req)) {
       req.pause(); // the route resumes it when it is ready for the body
     }
     Context ctx = Vertx.currentContext();
     f.onComplete(ar -> {
       if (Vertx.currentContext() == ctx) {
-        decide(ex, f, Method.JWT);
+        decide(ex, f, method);
       } else {
-        ctx.runOnContext(v -> decide(ex, f, Method.JWT));
+        ctx.runOnContext(v -> decide(ex, f, method));
       }
     });
   }

@@ -104,8 +104,19 @@ public record AuthConfig(JwtConfig jwt, ApiKeysConfig apiKeys, ClientCertConfig 
    * @param keys    the known keys
    * @param headers attribute ({@code partner}, {@code plan}, {@code key-id}) to upstream header; client
    *                copies of these headers are always removed
+   * @param redis   where more keys are looked up (by digest) when the configured ones do not match, or null
    */
-  public record ApiKeysConfig(String header, List<ApiKey> keys, Map<String, String> headers) {}
+  public record ApiKeysConfig(String header, List<ApiKey> keys, Map<String, String> headers, RedisKeys redis) {}
+
+  /**
+   * API keys kept in Redis: a hash at {@code prefix + hex SHA-256} with fields {@code partner}, {@code plan},
+   * {@code id} and {@code revoked}, so keys are added and revoked without a restart.
+   *
+   * @param prefix   key prefix
+   * @param refresh  a looked-up key (or its absence) is trusted this long, then looked up again
+   * @param maxStale while Redis is unreachable, a key looked up before keeps working this long
+   */
+  public record RedisKeys(String prefix, Duration refresh, Duration maxStale) {}
 
   /**
    * One API key.
@@ -237,7 +248,7 @@ public record AuthConfig(JwtConfig jwt, ApiKeysConfig apiKeys, ClientCertConfig 
   }
 
   private static ApiKeysConfig readApiKeys(ConfigNode n) {
-    n.allowOnly(Set.of("header", "keys", "headers"));
+    n.allowOnly(Set.of("header", "keys", "headers", "redis"));
     String header = n.string("header", "X-Api-Key");
     if (!HEADER.matcher(header).matches()) {
       n.problem("header", "must be a header name, was '" + header + "'");
@@ -274,7 +285,20 @@ public record AuthConfig(JwtConfig jwt, ApiKeysConfig apiKeys, ClientCertConfig 
     }
     Map<String, String> headers = headers(n.child("headers"), Set.of("partner", "plan", "key-id"),
         Map.of("partner", "X-Partner-Id", "plan", "X-Partner-Plan"));
-    return new ApiKeysConfig(header, List.copyOf(keys), headers);
+    RedisKeys redis = null;
+    ConfigNode r = n.child("redis");
+    if (r.present()) {
+      r.allowOnly(Set.of("prefix", "refresh", "max-stale"));
+      redis = new RedisKeys(r.string("prefix", "bff:api-key:"), r.duration("refresh", Duration.ofSeconds(30)),
+          r.duration("max-stale", Duration.ofMinutes(10)));
+      if (redis.refresh().isZero()) {
+        r.problem("refresh", "must be more than 0");
+      }
+      if (redis.maxStale().compareTo(redis.refresh()) < 0) {
+        r.problem("max-stale", "must be at least refresh (" + redis.refresh() + ")");
+      }
+    }
+    return new ApiKeysConfig(header, List.copyOf(keys), headers, redis);
   }
 
   private static ClientCertConfig readClientCert(ConfigNode n) {

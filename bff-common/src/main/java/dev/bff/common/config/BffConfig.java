@@ -11,7 +11,8 @@ import java.util.Map;
  * @param upstreams named upstream services, in file order
  * @param routes    pass-through routes, in file order
  * @param endpoints settings of endpoints, by name
- * @param auth      client authentication (JWT issuers, default policy)
+ * @param auth      client authentication (JWT issuers, API keys, client certificates, default policy)
+ * @param redis     the Redis replicas share, or null (everything stays in memory)
  */
 public record BffConfig(
     String source,
@@ -19,7 +20,8 @@ public record BffConfig(
     Map<String, UpstreamConfig> upstreams,
     List<RouteConfig> routes,
     Map<String, EndpointConfig> endpoints,
-    AuthConfig auth) {
+    AuthConfig auth,
+    RedisConfig redis) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {

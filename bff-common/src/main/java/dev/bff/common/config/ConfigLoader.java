@@ -80,8 +80,12 @@ public final class ConfigLoader {
     if (!top.isObject()) {
       throw new ConfigException(source, List.of(new ConfigProblem("", "must be a YAML mapping with server, upstreams and routes")));
     }
-    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth"));
+    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis"));
+    RedisConfig redis = RedisConfig.read(top.child("redis"));
     AuthConfig auth = AuthConfig.read(top.child("auth"));
+    if (auth.apiKeys() != null && auth.apiKeys().redis() != null && redis == null) {
+      top.problem("auth.api-keys.redis", "needs the top-level redis block (url) to know which Redis");
+    }
     ServerConfig server = ServerConfig.read(top.child("server"), defaultPort, defaultAdminPort);
     Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
     top.entries("upstreams").forEach((name, n) -> upstreams.put(name, UpstreamConfig.read(name, n)));
@@ -123,6 +127,6 @@ public final class ConfigLoader {
       throw new ConfigException(source, problems);
     }
     return new BffConfig(source, server, java.util.Collections.unmodifiableMap(upstreams), List.copyOf(routes),
-        java.util.Collections.unmodifiableMap(endpoints), auth);
+        java.util.Collections.unmodifiableMap(endpoints), auth, redis);
   }
 }

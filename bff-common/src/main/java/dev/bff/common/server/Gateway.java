@@ -3,6 +3,7 @@ package dev.bff.common.server;
 import dev.bff.common.aggregate.Composition;
 import dev.bff.common.auth.Authenticators;
 import dev.bff.common.auth.IdentityHeaders;
+import dev.bff.common.store.SharedRedis;
 import dev.bff.common.auth.JwtAuthenticator;
 import dev.bff.common.aggregate.Part;
 import dev.bff.common.aggregate.YamlComposition;
@@ -44,6 +45,7 @@ public final class Gateway {
   private final int bindPort;
   private final JwtAuthenticator jwt;
   private final Authenticators auth;
+  private final SharedRedis redis;
   private final IdentityHeaders identity;
   private volatile boolean ready;
 
@@ -109,7 +111,8 @@ public final class Gateway {
     for (UpstreamConfig u : config.upstreams().values()) {
       groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
     }
-    this.auth = Authenticators.of(vertx, config.auth());
+    this.redis = config.redis() == null ? null : new SharedRedis(vertx, config.redis());
+    this.auth = Authenticators.of(vertx, config.auth(), redis);
     this.jwt = auth.jwt();
     this.identity = IdentityHeaders.of(config.auth());
   }
@@ -117,6 +120,11 @@ public final class Gateway {
   /** The JWT verifier shared by all event loops, or null when the BFF accepts no tokens. */
   public JwtAuthenticator jwt() {
     return jwt;
+  }
+
+  /** The Redis the replicas share, or null when none is configured. */
+  public SharedRedis redis() {
+    return redis;
   }
 
   /** The credential verifiers shared by all event loops. */
@@ -155,6 +163,9 @@ public final class Gateway {
       jwt.stop();
     }
     checkers.forEach(HealthChecker::stop);
+    if (redis != null) {
+      redis.close();
+    }
     discoveries.forEach(DnsDiscovery::stop);
   }
 

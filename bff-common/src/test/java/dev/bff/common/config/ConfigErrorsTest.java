@@ -194,6 +194,10 @@ class ConfigErrorsTest {
         bad("roles on an API-key-only route", UPSTREAMS + "auth:\n  api-keys:\n    keys: []\nroutes:\n  - { path: /a, "
                 + "upstream: catalog, auth: { methods: [api-key], any-role: [admin] } }\n",
             "routes[0].auth", "roles and scopes come from JWTs"),
+        bad("API keys in Redis without a redis block", UPSTREAMS + "auth:\n  api-keys:\n    redis: { refresh: 10s }\n",
+            "auth.api-keys.redis", "needs the top-level redis block"),
+        bad("a redis URL that is not one", UPSTREAMS + "redis: { url: \"http://:secret@cache:6379\" }\n",
+            "redis.url", "must be redis://host:port or rediss://host:port, was 'http://***@cache:6379'"),
         bad("unknown certificate identity", UPSTREAMS + "auth:\n  client-cert: { identity: serial }\n",
             "auth.client-cert.identity", "must be cn, subject, san-dns, san-uri or san-email"),
         bad("issuer without keys", UPSTREAMS + "auth:\n  jwt:\n    issuers: [ { issuer: https://i } ]\n",

@@ -24,6 +24,7 @@ public final class BffUnderTest implements AutoCloseable {
   private final RunningBff running;
   private final HttpClient client;
   private final io.vertx.core.Context context;
+  private volatile Map<String, String> defaultHeaders = Map.of();
 
   private BffUnderTest(Vertx vertx, RunningBff running) {
     this.vertx = vertx;
@@ -76,10 +77,19 @@ public final class BffUnderTest implements AutoCloseable {
     return context;
   }
 
+  /** Headers every later {@link #send} carries unless it sets them itself (e.g. a partner's API key). */
+  public BffUnderTest defaultHeaders(Map<String, String> headers) {
+    this.defaultHeaders = Map.copyOf(headers);
+    return this;
+  }
+
   /** Sends a request and reads the whole response. */
   public Response send(HttpMethod method, String uri, Map<String, String> headers, Buffer body) {
     RequestOptions o = new RequestOptions().setMethod(method).setURI(uri).setHost("127.0.0.1").setPort(port());
-    headers.forEach(o::putHeader);
+    Map<String, String> all = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    all.putAll(defaultHeaders);
+    all.putAll(headers);
+    all.forEach(o::putHeader);
     return OnContext.await(context, () -> client.request(o)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.body().map(b -> new Response(resp, b))));
