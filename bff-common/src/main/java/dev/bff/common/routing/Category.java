@@ -7,6 +7,8 @@ package dev.bff.common.routing;
 public enum Category {
   /** The request is malformed. */
   BAD_REQUEST(400, "bad-request", "Bad request"),
+  /** The request matched one of the configured deny rules ({@code server.hardening}). */
+  DENIED(400, "request-denied", "Request denied"),
   /** No valid credentials (missing, malformed, expired or unverifiable token). */
   UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
   /** Valid credentials without the roles or scopes the route requires. */

@@ -94,8 +94,10 @@ public final class GatewayVerticle extends VerticleBase {
     }
     table = new RouteTable(routes);
     Front front = new Front(gateway, table, forwarding);
-    server = vertx.createHttpServer(serverOptions(sc));
-    server.requestHandler(front::handle).invalidRequestHandler(front::invalid);
+    HttpServerOptions options = serverOptions(sc);
+    server = vertx.createHttpServer(options);
+    server.requestHandler(front::handle).invalidRequestHandler(front::invalid)
+        .connectionHandler(c -> StrictDecoder.install(c, options));
     gateway.addServer(server);
     return server.listen(gateway.bindPort(), sc.host());
   }
