@@ -21,6 +21,8 @@ public enum Category {
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
   /** The body is larger than allowed. */
   BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+  /** The body's content type is not one the route accepts. */
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   /** The request line (URI) is longer than allowed. */
   URI_TOO_LONG(414, "uri-too-long", "URI too long"),
   /** The headers are larger than allowed. */
