@@ -68,7 +68,8 @@ final class StrictDecoder extends VertxHttpRequestDecoder {
       p.addAfter(DECODER, "bff-first-request", new AfterFirstRequest(options));
     } catch (RuntimeException e) { // a Vert.x whose pipeline looks different: keep its decoder
       if (WARNED.compareAndSet(false, true)) {
-        LOG.warn("cannot install the strict HTTP/1.x decoder; Content-Length with Transfer-Encoding is read as chunked", e);
+        LOG.warn("cannot install the strict HTTP/1.x decoder; Content-Length with Transfer-Encoding is read as "
+            + "chunked", e);
       }
     }
   }
@@ -82,7 +83,7 @@ final class StrictDecoder extends VertxHttpRequestDecoder {
       return false;
     }
     Channel ch = base.channel();
-    if (ch.attr(UNVERIFIED).get() == null) {
+    if (!ch.hasAttr(UNVERIFIED) || ch.attr(UNVERIFIED).get() == null) { // hasAttr first: attr() would create it
       return false;
     }
     ch.attr(LAST_REQUEST).set(Boolean.TRUE);

@@ -157,7 +157,8 @@ class HardeningTest {
         Arguments.of("two Transfer-Encoding headers",
             post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked" + chunks),
         Arguments.of("Transfer-Encoding folded onto a second line", post + "Transfer-Encoding:\r\n chunked" + chunks),
-        Arguments.of("Transfer-Encoding folded after another coding", post + "Transfer-Encoding: x\r\n chunked" + chunks),
+        Arguments.of("Transfer-Encoding folded after another coding",
+            post + "Transfer-Encoding: x\r\n chunked" + chunks),
         Arguments.of("HTTP/1.0 with Transfer-Encoding",
             "POST /api/upload HTTP/1.0\r\n" + HOST + "Transfer-Encoding: chunked" + chunks),
         Arguments.of("HTTP/1.0 with Content-Length and Transfer-Encoding",
@@ -180,7 +181,8 @@ class HardeningTest {
     String post = "POST /api/upload HTTP/1.1\r\n" + HOST;
     return Stream.of(
         Arguments.of("two equal Content-Length headers", post + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc"),
-        Arguments.of("two different Content-Length headers", post + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+        Arguments.of("two different Content-Length headers",
+            post + "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
         Arguments.of("a Content-Length list", post + "Content-Length: 3, 3\r\n\r\nabc"),
         Arguments.of("Content-Length +3", post + "Content-Length: +3\r\n\r\nabc"),
         Arguments.of("Content-Length 3 3", post + "Content-Length: 3 3\r\n\r\nabc"),
@@ -215,6 +217,7 @@ class HardeningTest {
       assertThat(raw.closedByPeer(20_000)).isTrue();
     }
     assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri).containsExactly("/api/first");
+    assertThat(http.get("/api/after").status()).isEqualTo(200);
   }
 
   @Test
