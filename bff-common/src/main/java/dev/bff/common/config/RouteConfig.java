@@ -27,6 +27,7 @@ import java.util.Set;
  * @param timeout         response timeout for this route, overriding the upstream's; null to inherit
  * @param auth            who may call it ({@code auth}; the BFF's default policy when absent)
  * @param ipFilter        IP allow/deny lists for this route (besides the server's)
+ * @param bodyCheck       JSON body checks before the upstream is called, or null (the body streams)
  */
 public record RouteConfig(
     String id,
@@ -43,7 +44,8 @@ public record RouteConfig(
     Canary canary,
     Duration timeout,
     AuthConfig.AuthRule auth,
-    AccessConfig.IpFilter ipFilter) {
+    AccessConfig.IpFilter ipFilter,
+    BodyCheckConfig bodyCheck) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -52,7 +54,8 @@ public record RouteConfig(
 
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
-        "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter"));
+        "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
+        "body-check"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -113,6 +116,6 @@ public record RouteConfig(
         host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
-        AccessConfig.IpFilter.read(n.child("ip-filter")));
+        AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")));
   }
 }

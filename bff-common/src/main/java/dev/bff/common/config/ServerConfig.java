@@ -24,6 +24,7 @@ import java.util.Set;
  * @param cors           cross-origin settings for browsers, or null (no CORS headers)
  * @param securityHeaders whether responses carry X-Content-Type-Options (and, over TLS,
  *                       Strict-Transport-Security)
+ * @param hardening      deny rules screening every request (the built-in checks are always on)
  */
 public record ServerConfig(
     String host,
@@ -40,7 +41,8 @@ public record ServerConfig(
     boolean accessLog,
     AccessConfig.IpFilter ipFilter,
     AccessConfig.Cors cors,
-    boolean securityHeaders) {
+    boolean securityHeaders,
+    HardeningConfig hardening) {
 
   /** Size limits applied to every request. */
   public record Limits(int maxRequestLine, int maxHeaderSize, long maxBodySize) {
@@ -64,7 +66,8 @@ public record ServerConfig(
 
   static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
     n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
-        "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers"));
+        "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers",
+        "hardening"));
     ConfigNode l = n.child("limits");
     l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
     Limits limits = new Limits(
@@ -109,6 +112,7 @@ public record ServerConfig(
         n.bool("access-log", true),
         AccessConfig.IpFilter.read(n.child("ip-filter")),
         AccessConfig.Cors.read(n.child("cors")),
-        n.bool("security-headers", true));
+        n.bool("security-headers", true),
+        HardeningConfig.read(n.child("hardening")));
   }
 }

@@ -37,6 +37,7 @@ final class ProxyCall {
   private final ProxyTarget.ProxySettings settings;
   private final MultiMap headers;
   private boolean hasBody;
+  private final Buffer buffered; // the whole body, read ahead by a body check; null when it streams
   private Buffer early;
   private final long maxBody;
   private Instance instance;
@@ -61,7 +62,8 @@ final class ProxyCall {
     this.group = client.group();
     this.uri = uri;
     this.settings = settings;
-    this.hasBody = Bodies.hasBody(req);
+    this.buffered = ex.body();
+    this.hasBody = buffered != null ? buffered.length() > 0 : Bodies.hasBody(req);
     this.maxBody = settings.server().limits().maxBodySize();
     HostAndPort clientAuthority = req.authority(); // read before Forwarding removes Host
     this.headers = forwarding.upstreamHeaders(req, ex.requestId());
@@ -70,6 +72,9 @@ final class ProxyCall {
       headers.set(HttpHeaders.HOST, clientAuthority.toString());
     }
     HeaderEdits.apply(settings.requestOps(), headers);
+    if (hasBody && buffered != null) { // sent whole: its own length, whatever the client's framing was
+      headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(buffered.length()));
+    }
   }
 
   void start() {
@@ -83,7 +88,8 @@ final class ProxyCall {
     }
     ex.onClientClose(v -> clientGone());
     group.retryBudget().onRequest();
-    if (hasBody && req.version() == HttpVersion.HTTP_2 && req.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+    if (hasBody && buffered == null && req.version() == HttpVersion.HTTP_2
+        && req.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
       // HTTP/2 ends a bodiless request (END_STREAM on HEADERS) only after this handler returns: keep what
       // arrives meanwhile and decide one tick later, so a GET is not sent chunked and stays retryable
       req.handler(b -> {
@@ -101,7 +107,7 @@ final class ProxyCall {
       });
       return;
     }
-    if (hasBody) {
+    if (hasBody && buffered == null) {
       req.pause();
     }
     attempt();
@@ -145,6 +151,11 @@ final class ProxyCall {
     if (!hasBody) {
       deadline = deadlines.start(this);
       creq.end();
+      return;
+    }
+    if (buffered != null) {
+      deadline = deadlines.start(this);
+      creq.end(buffered);
       return;
     }
     if (headers.get(HttpHeaders.CONTENT_LENGTH) == null) {

@@ -7,6 +7,8 @@ package dev.bff.common.routing;
 public enum Category {
   /** The request is malformed. */
   BAD_REQUEST(400, "bad-request", "Bad request"),
+  /** The request matched one of the configured deny rules ({@code server.hardening}). */
+  DENIED(400, "request-denied", "Request denied"),
   /** No valid credentials (missing, malformed, expired or unverifiable token). */
   UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
   /** Valid credentials without the roles or scopes the route requires. */
@@ -19,6 +21,8 @@ public enum Category {
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
   /** The body is larger than allowed. */
   BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
+  /** The body's content type is not one the route accepts. */
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   /** The request line (URI) is longer than allowed. */
   URI_TOO_LONG(414, "uri-too-long", "URI too long"),
   /** The headers are larger than allowed. */

@@ -55,6 +55,10 @@ public final class EndpointTarget implements Target {
 
   @Override
   public void serve(Exchange ex) {
+    if (ex.body() != null) { // read and checked already (body-check)
+      run(ex, ex.body());
+      return;
+    }
     if (ex.request().isEnded()) {
       run(ex, Buffer.buffer());
       return;

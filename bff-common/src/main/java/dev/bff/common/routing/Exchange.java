@@ -24,6 +24,7 @@ public final class Exchange {
   private dev.bff.common.auth.Principal principal;
   private boolean completed;
   private io.vertx.core.Handler<Void> clientCloseListener;
+  private io.vertx.core.buffer.Buffer body;
 
   /** Starts an exchange; {@code onComplete} runs once when the response ends or the connection closes. */
   public Exchange(HttpServerRequest request, String requestId, String path, Consumer<Exchange> onComplete) {
@@ -114,6 +115,19 @@ public final class Exchange {
   /** Records which upstream serves the request. */
   public void upstream(String name) {
     this.upstream = name;
+  }
+
+  /**
+   * The request body when it was read before the target served (a route or endpoint with
+   * {@code body-check}), or null when it is still to be read from the request.
+   */
+  public io.vertx.core.buffer.Buffer body() {
+    return body;
+  }
+
+  /** Records the request body read ahead of the target. */
+  public void body(io.vertx.core.buffer.Buffer b) {
+    this.body = b;
   }
 
   /** Who made the request (from a verified token), or null on a public route. */

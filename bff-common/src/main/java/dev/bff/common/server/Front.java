@@ -46,6 +46,7 @@ final class Front {
   private final AccessConfig.IpFilter ipFilter;
   private final Cors cors;
   private final boolean securityHeaders;
+  private final DenyRules deny; // null without deny rules
 
   Front(Gateway gateway, RouteTable table, Forwarding forwarding) {
     this.table = table;
@@ -58,6 +59,7 @@ final class Front {
     this.ipFilter = sc.ipFilter();
     this.cors = sc.cors() == null ? null : new Cors(sc.cors());
     this.securityHeaders = sc.securityHeaders();
+    this.deny = DenyRules.of(sc.hardening());
   }
 
   void handle(HttpServerRequest req) {
@@ -76,13 +78,24 @@ final class Front {
       identity.strip(req.headers()); // only a verified token sets them, on every route
     }
     try {
+      String te = req.version() == HttpVersion.HTTP_2 ? null : req.getHeader(HttpHeaders.TRANSFER_ENCODING);
+      if (te != null && !framing(ex, te)) {
+        return;
+      }
       if (req.uri().length() > maxRequestLine) {
         reject(ex, Category.URI_TOO_LONG, "the request URI is longer than " + maxRequestLine + " bytes");
         return;
       }
       String bad = PathCheck.problem(path);
+      if (bad == null) {
+        bad = PathCheck.queryProblem(req.query());
+      }
       if (bad != null) {
         reject(ex, Category.BAD_REQUEST, bad);
+        return;
+      }
+      if (deny != null && deny.matches(req, path, req.query())) {
+        reject(ex, Category.DENIED, "the request matched a deny rule", false); // the path is what matched
         return;
       }
       if (!ipFilter.isEmpty() && !ipFilter.permits(forwarding.clientAddress(req))) {
@@ -141,13 +154,44 @@ final class Front {
     Problem.send(resp, c, detail, instance, rid).onComplete(v -> req.connection().close());
   }
 
+  /**
+   * Refuses ambiguous framing with 400 and closes the connection (what follows on it cannot be
+   * told apart from the body); returns whether the request may go on.
+   */
+  private boolean framing(Exchange ex, String te) {
+    HttpServerRequest req = ex.request();
+    String bad = Framing.problem(req, te);
+    if (bad != null) {
+      StrictDecoder.discardRest(req);
+      ex.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ex.fail(Category.BAD_REQUEST, bad).onComplete(v -> req.connection().close());
+      return false;
+    }
+    if (StrictDecoder.unverified(req)) { // its Content-Length may have been dropped unseen: end the connection
+      ex.response().putHeader(HttpHeaders.CONNECTION, "close");
+      ex.response().bodyEndHandler(v -> req.connection().close());
+    }
+    return true;
+  }
+
   private void reject(Exchange ex, Category c, String detail) {
+    reject(ex, c, detail, true);
+  }
+
+  /** Answers a problem (naming the path as its instance or not); closes the connection after if a body is unread. */
+  private void reject(Exchange ex, Category c, String detail, boolean withInstance) {
     HttpServerRequest req = ex.request();
     boolean unreadBody = req.version() != HttpVersion.HTTP_2 && !req.isEnded() && Bodies.hasBody(req);
     if (unreadBody) {
       ex.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
-    io.vertx.core.Future<Void> sent = ex.fail(c, detail);
+    io.vertx.core.Future<Void> sent;
+    if (withInstance) {
+      sent = ex.fail(c, detail);
+    } else {
+      ex.category(c);
+      sent = Problem.send(ex.response(), c, detail, null, ex.requestId());
+    }
     if (unreadBody) {
       sent.onComplete(v -> req.connection().close());
     }

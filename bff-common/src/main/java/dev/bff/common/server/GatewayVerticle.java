@@ -7,6 +7,7 @@ import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
 import dev.bff.common.config.RouteConfig;
 import dev.bff.common.config.ServerConfig;
+import dev.bff.common.proxy.BodyCheck;
 import dev.bff.common.proxy.Forwarding;
 import dev.bff.common.proxy.ProxyTarget;
 import dev.bff.common.routing.EndpointHandler;
@@ -70,7 +71,8 @@ public final class GatewayVerticle extends VerticleBase {
     int order = 0;
     for (RouteConfig r : cfg.routes()) {
       UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-      Target t = guarded(new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc), r.auth());
+      Target t = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+      t = guarded(r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.auth());
       if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
         t = new IpGuard(t, r.ipFilter(), forwarding);
       }
@@ -87,15 +89,18 @@ public final class GatewayVerticle extends VerticleBase {
       EndpointHandler h = Stage.chain(stages, s.handler());
       String chain = (stages.isEmpty() ? "" : "stages " + stages.stream().map(GatewayVerticle::describe).toList()
           + " -> ") + describe(s.handler());
-      Target t = guarded(new EndpointTarget(s.name(), h, ec, calls::get, sc.limits().maxBodySize(), sc.compression(),
-          chain, gateway.identity()), ec.auth());
+      Target t = new EndpointTarget(s.name(), h, ec, calls::get, sc.limits().maxBodySize(), sc.compression(),
+          chain, gateway.identity());
+      t = guarded(ec.bodyCheck() == null ? t : new BodyCheck(t, ec.bodyCheck()), ec.auth());
       Set<String> methods = s.method() == HttpMethod.GET ? Set.of("GET", "HEAD") : Set.of(s.method().name());
       routes.add(new Route(s.name(), PathPattern.compile(s.path()), methods, null, Map.of(), t, order++));
     }
     table = new RouteTable(routes);
     Front front = new Front(gateway, table, forwarding);
-    server = vertx.createHttpServer(serverOptions(sc));
-    server.requestHandler(front::handle).invalidRequestHandler(front::invalid);
+    HttpServerOptions options = serverOptions(sc);
+    server = vertx.createHttpServer(options);
+    server.requestHandler(front::handle).invalidRequestHandler(front::invalid)
+        .connectionHandler(c -> StrictDecoder.install(c, options));
     gateway.addServer(server);
     return server.listen(gateway.bindPort(), sc.host());
   }

@@ -181,6 +181,39 @@ class ConfigErrorsTest {
             "server.cors.origins[0]", "must be * or an origin"),
         bad("IP filter with a bad network", "server: { ip-filter: { allow: [\"10.0.0.0/33\"] } }\n",
             "server.ip-filter.allow[0]", ""),
+        bad("deny pattern that is not a regular expression",
+            "server: { hardening: { deny-patterns: [\"(?i)<script\", \"(unclosed\"] } }\n",
+            "server.hardening.deny-patterns[1]", "is not a valid regular expression: Unclosed group"),
+        bad("header deny pattern that is not a regular expression",
+            "server: { hardening: { deny-header-patterns: [\"*jndi\"] } }\n",
+            "server.hardening.deny-header-patterns[0]", "is not a valid regular expression: Dangling meta"),
+        bad("empty deny pattern", "server: { hardening: { deny-patterns: [\"\"] } }\n",
+            "server.hardening.deny-patterns[0]", "must not be empty"),
+        bad("typo in hardening", "server: { hardening: { deny-pattern: [\"x\"] } }\n",
+            "server.hardening.deny-pattern", "unknown key"),
+        bad("typo in a route's body-check", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, body-check: { max-dept: 3 } }\n",
+            "routes[0].body-check.max-dept", "unknown key"),
+        bad("body-check that is not a mapping", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, body-check: true }\n",
+            "routes[0].body-check", "must be a mapping"),
+        bad("body-check with a bad media type", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, body-check: { content-types: [json] } }\n",
+            "routes[0].body-check.content-types[0]", "must be a media type like application/json"),
+        bad("body-check depth out of range", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, body-check: { max-depth: 0 } }\n",
+            "routes[0].body-check.max-depth", "must be between 1 and 1000"),
+        bad("body-check with a bad size", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, body-check: { max-size: lots } }\n",
+            "routes[0].body-check.max-size", "must be a size"),
+        bad("body-check with a zero size", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, body-check: { max-size: 0 } }\n",
+            "routes[0].body-check.max-size", "at least 1 byte"),
+        bad("typo in an endpoint's body-check", UPSTREAMS + "endpoints:\n  x: { body-check: { requier: true } }\n",
+            "endpoints.x.body-check.requier", "unknown key"),
+        bad("endpoint body-check require that is not a boolean", UPSTREAMS
+                + "endpoints:\n  x: { body-check: { require: maybe } }\n",
+            "endpoints.x.body-check.require", "must be true or false"),
         bad("unknown auth rule", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: maybe }\n",
             "routes[0].auth", "must be public, jwt, api-key, client-cert, a list of those, or a mapping"),
         bad("API key route without api-keys", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, auth: api-key }\n",

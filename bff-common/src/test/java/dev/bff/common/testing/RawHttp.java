@@ -37,6 +37,29 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * Connects with TLS (HTTP/1.1, no ALPN) to {@code 127.0.0.1:port}, trusting {@code ca}, with a
+   * 30 s read timeout.
+   */
+  public static RawHttp connectTls(int port, java.security.cert.X509Certificate ca) {
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca);
+      javax.net.ssl.TrustManagerFactory tmf =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, tmf.getTrustManagers(), null);
+      javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+      s.setSoTimeout(30_000);
+      s.startHandshake();
+      return new RawHttp(s);
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new AssertionError("cannot connect with TLS to port " + port, e);
+    }
+  }
+
   /** Sends {@code text} (ISO-8859-1) as it is and reads one response. */
   public static BffUnderTest.Response exchange(int port, String text) {
     try (RawHttp h = connect(port)) {
