@@ -4,8 +4,12 @@ import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigLoader;
 import dev.bff.common.config.EnvSubstitution;
+import dev.bff.common.config.ServerConfig;
+import dev.bff.common.config.TlsConfig;
 import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.Route;
+import dev.bff.common.tls.KeyMaterial;
+import dev.bff.common.tls.ServerTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -103,8 +107,8 @@ public final class Bff {
           return gv;
         }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .compose(id -> admin.start(config.server().adminHost(), config.server().adminPort()).map(adm -> {
-          int port = gateway.servers().get(0).actualPort();
-          RunningBff running = new RunningBff(vertx, gateway, id, admin, port, adm.actualPort());
+          RunningBff running = new RunningBff(vertx, gateway, id, admin, first[0].port(), adm.actualPort());
+          gateway.watchCertificates();
           gateway.ready(true);
           logStartup(module, config, first[0], instances, running);
           return running;
@@ -113,14 +117,27 @@ public final class Bff {
 
   private static void logStartup(BffModule module, BffConfig config, GatewayVerticle v, int instances, RunningBff r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(module.name()).append(" listening on ").append(config.server().tls() != null ? "https" : "http")
-        .append("://").append(config.server().host()).append(':').append(r.port())
-        .append(" (admin :").append(r.adminPort()).append(", ").append(instances).append(" event loops, config ")
-        .append(config.source()).append(')');
+    ServerConfig sc = config.server();
+    sb.append(module.name()).append(" listening on ").append(sc.tls() != null ? "https" : "http")
+        .append("://").append(sc.host()).append(':').append(r.port())
+        .append(" (admin :").append(r.adminPort());
+    sb.append(", ").append(instances).append(" event loops, config ").append(config.source()).append(')');
+    describeTls(sb, "TLS", sc.tls(), r.gateway().tls());
     r.gateway().groups().values().forEach(g -> sb.append("\n  upstream ").append(g));
     for (Route route : v.table().routes()) {
       sb.append("\n  route ").append(route);
     }
     LOG.info(sb.toString());
+  }
+
+  private static void describeTls(StringBuilder sb, String what, TlsConfig c, ServerTls tls) {
+    if (c == null) {
+      return;
+    }
+    sb.append("\n  ").append(what).append(' ').append(c.protocols()).append(" certificate ")
+        .append(KeyMaterial.describe(tls.certificate())).append(" from ").append(c.cert())
+        .append(c.reloadInterval().isZero() ? ", not reloaded" : ", checked every " + c.reloadInterval().toMillis() + "ms")
+        .append(c.clientCa() == null ? "" : ", client certificates " + c.clientAuth().name().toLowerCase()
+            + " from " + c.clientCa());
   }
 }

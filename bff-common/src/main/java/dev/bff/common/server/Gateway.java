@@ -8,11 +8,13 @@ import dev.bff.common.aggregate.YamlComposition;
 import dev.bff.common.config.AuthConfig;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
+import dev.bff.common.config.ServerConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigProblem;
 import dev.bff.common.config.UpstreamConfig;
 import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.Endpoints;
+import dev.bff.common.tls.ServerTls;
 import dev.bff.common.upstream.DnsDiscovery;
 import dev.bff.common.upstream.HealthChecker;
 import dev.bff.common.upstream.UpstreamGroup;
@@ -41,6 +43,7 @@ public final class Gateway {
   private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS =
       new java.util.concurrent.atomic.AtomicInteger();
   private final int bindPort;
+  private final ServerTls tls;
   private final JwtAuthenticator jwt;
   private final IdentityHeaders identity;
   private volatile boolean ready;
@@ -49,7 +52,8 @@ public final class Gateway {
    * Builds the shared state (upstream groups with their circuit breakers, timed on {@code vertx})
    * and cross-checks the module's code against the YAML.
    *
-   * @throws ConfigException when the YAML has endpoint blocks that no code declares
+   * @throws ConfigException when the YAML has endpoint blocks that no code declares, or a
+   *     certificate or key does not load (read here, blocking, as the files were checked at parsing)
    */
   public Gateway(Vertx vertx, BffModule module, BffConfig config) {
     this.module = module;
@@ -98,12 +102,14 @@ public final class Gateway {
         }
       }
     }
+    ServerConfig sc = config.server();
+    this.tls = sc.tls() == null ? null : ServerTls.load(vertx, "server.tls", sc.tls(), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
     // port 0: Vert.x lets every listener given the same negative port -N share one random port, so
     // all event loops of this gateway (and only of this one) serve the port the first one picked
-    this.bindPort = config.server().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : config.server().port();
+    this.bindPort = sc.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.port();
     for (UpstreamConfig u : config.upstreams().values()) {
       groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
     }
@@ -143,7 +149,17 @@ public final class Gateway {
     return Future.all(firsts).mapEmpty();
   }
 
+  /** Starts checking the listener's certificate files; once all event loops listen, so none misses a change. */
+  void watchCertificates() {
+    if (tls != null) {
+      tls.start();
+    }
+  }
+
   void stopBackground() {
+    if (tls != null) {
+      tls.stop();
+    }
     if (jwt != null) {
       jwt.stop();
     }
@@ -183,6 +199,11 @@ public final class Gateway {
   /** The port the event loops listen on: the configured one, or a random-port group for port 0. */
   int bindPort() {
     return bindPort;
+  }
+
+  /** The main listener's TLS (its current certificate, reloads), or null for plain HTTP. */
+  public ServerTls tls() {
+    return tls;
   }
 
   void addServer(HttpServer s) {

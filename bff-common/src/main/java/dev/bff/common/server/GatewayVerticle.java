@@ -26,7 +26,6 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,10 +93,20 @@ public final class GatewayVerticle extends VerticleBase {
     }
     table = new RouteTable(routes);
     Front front = new Front(gateway, table, forwarding);
-    server = vertx.createHttpServer(serverOptions(sc));
+    HttpServerOptions options = serverOptions(sc);
+    server = vertx.createHttpServer(gateway.tls() == null ? options : gateway.tls().configure(options));
     server.requestHandler(front::handle).invalidRequestHandler(front::invalid);
     gateway.addServer(server);
-    return server.listen(gateway.bindPort(), sc.host());
+    Future<HttpServer> main = server.listen(gateway.bindPort(), sc.host());
+    if (gateway.tls() != null) {
+      gateway.tls().register(server);
+    }
+    return main;
+  }
+
+  /** The port the main listener is bound to. */
+  int port() {
+    return server.actualPort();
   }
 
   /** The target behind an authentication guard unless the rule is public. */
@@ -111,6 +120,7 @@ public final class GatewayVerticle extends VerticleBase {
     return s.contains("$$Lambda") ? "java" : s;
   }
 
+  /** The client listeners' options without TLS: limits, timeouts, h2c, compression. */
   static HttpServerOptions serverOptions(ServerConfig sc) {
     HttpServerOptions o = new HttpServerOptions()
         .setMaxInitialLineLength(sc.limits().maxRequestLine())
@@ -128,10 +138,6 @@ public final class GatewayVerticle extends VerticleBase {
         // new Http2Settings() would advertise unlimited streams (2^32-1): keep Vert.x's server default of 100
         .setInitialSettings(new Http2Settings().setMaxHeaderListSize(sc.limits().maxHeaderSize())
             .setMaxConcurrentStreams(HttpServerOptions.DEFAULT_INITIAL_SETTINGS_MAX_CONCURRENT_STREAMS));
-    if (sc.tls() != null) {
-      o.setSsl(true).setUseAlpn(true)
-          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(sc.tls().certPath()).setKeyPath(sc.tls().keyPath()));
-    }
     return o;
   }
 
