@@ -24,6 +24,7 @@ import java.util.Set;
  * @param cors           cross-origin settings for browsers, or null (no CORS headers)
  * @param securityHeaders whether responses carry X-Content-Type-Options (and, over TLS,
  *                       Strict-Transport-Security)
+ * @param mtls           a second listener requiring client certificates, or null
  */
 public record ServerConfig(
     String host,
@@ -40,7 +41,8 @@ public record ServerConfig(
     boolean accessLog,
     AccessConfig.IpFilter ipFilter,
     AccessConfig.Cors cors,
-    boolean securityHeaders) {
+    boolean securityHeaders,
+    MtlsConfig mtls) {
 
   /** Size limits applied to every request. */
   public record Limits(int maxRequestLine, int maxHeaderSize, long maxBodySize) {
@@ -64,7 +66,8 @@ public record ServerConfig(
 
   static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
     n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
-        "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers"));
+        "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers",
+        "mtls"));
     ConfigNode l = n.child("limits");
     l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
     Limits limits = new Limits(
@@ -94,13 +97,21 @@ public record ServerConfig(
         }
       }
     }
+    String host = n.string("host", "0.0.0.0");
+    int port = n.integer("port", defaultPort, 0, 65535);
+    int adminPort = n.integer("admin-port", defaultAdminPort, 0, 65535);
+    TlsConfig tls = TlsConfig.read(n.child("tls"));
+    MtlsConfig mtls = MtlsConfig.read(n.child("mtls"), tls, host);
+    if (mtls != null) {
+      checkPortFree(n, "mtls.port", mtls.port(), port, adminPort);
+    }
     return new ServerConfig(
-        n.string("host", "0.0.0.0"),
-        n.integer("port", defaultPort, 0, 65535),
+        host,
+        port,
         n.string("admin-host", "0.0.0.0"),
-        n.integer("admin-port", defaultAdminPort, 0, 65535),
+        adminPort,
         n.integer("instances", 0, 0, 256),
-        TlsConfig.read(n.child("tls")),
+        tls,
         limits,
         n.duration("idle-timeout", Duration.ofSeconds(60)),
         n.duration("drain-timeout", Duration.ofSeconds(20)),
@@ -109,6 +120,18 @@ public record ServerConfig(
         n.bool("access-log", true),
         AccessConfig.IpFilter.read(n.child("ip-filter")),
         AccessConfig.Cors.read(n.child("cors")),
-        n.bool("security-headers", true));
+        n.bool("security-headers", true),
+        mtls);
+  }
+
+  /** Reports a fixed port that another listener of this server already uses. */
+  private static void checkPortFree(ConfigNode n, String key, int port, int main, int admin) {
+    if (port == 0) {
+      return;
+    }
+    String other = port == main ? "port" : port == admin ? "admin-port" : null;
+    if (other != null) {
+      n.problem(key, "port " + port + " is already server." + other + "'s");
+    }
   }
 }

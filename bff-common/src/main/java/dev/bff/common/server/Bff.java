@@ -107,7 +107,8 @@ public final class Bff {
           return gv;
         }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .compose(id -> admin.start(config.server().adminHost(), config.server().adminPort()).map(adm -> {
-          RunningBff running = new RunningBff(vertx, gateway, id, admin, first[0].port(), adm.actualPort());
+          RunningBff running = new RunningBff(vertx, gateway, id, admin, first[0].port(), adm.actualPort(),
+              first[0].mtlsPort());
           gateway.watchCertificates();
           gateway.ready(true);
           logStartup(module, config, first[0], instances, running);
@@ -121,8 +122,12 @@ public final class Bff {
     sb.append(module.name()).append(" listening on ").append(sc.tls() != null ? "https" : "http")
         .append("://").append(sc.host()).append(':').append(r.port())
         .append(" (admin :").append(r.adminPort());
+    if (sc.mtls() != null) {
+      sb.append(", mTLS https://").append(sc.mtls().host()).append(':').append(r.mtlsPort());
+    }
     sb.append(", ").append(instances).append(" event loops, config ").append(config.source()).append(')');
     describeTls(sb, "TLS", sc.tls(), r.gateway().tls());
+    describeTls(sb, "mTLS", sc.mtls() == null ? null : sc.mtls().tls(), r.gateway().mtls());
     r.gateway().groups().values().forEach(g -> sb.append("\n  upstream ").append(g));
     for (Route route : v.table().routes()) {
       sb.append("\n  route ").append(route);

@@ -43,7 +43,9 @@ public final class Gateway {
   private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS =
       new java.util.concurrent.atomic.AtomicInteger();
   private final int bindPort;
+  private final int mtlsBindPort;
   private final ServerTls tls;
+  private final ServerTls mtls;
   private final JwtAuthenticator jwt;
   private final IdentityHeaders identity;
   private volatile boolean ready;
@@ -104,12 +106,15 @@ public final class Gateway {
     }
     ServerConfig sc = config.server();
     this.tls = sc.tls() == null ? null : ServerTls.load(vertx, "server.tls", sc.tls(), problems);
+    this.mtls = sc.mtls() == null ? null : ServerTls.load(vertx, "server.mtls", sc.mtls().tls(), problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
     // port 0: Vert.x lets every listener given the same negative port -N share one random port, so
     // all event loops of this gateway (and only of this one) serve the port the first one picked
     this.bindPort = sc.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.port();
+    this.mtlsBindPort = sc.mtls() == null ? 0
+        : sc.mtls().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.mtls().port();
     for (UpstreamConfig u : config.upstreams().values()) {
       groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
     }
@@ -149,16 +154,22 @@ public final class Gateway {
     return Future.all(firsts).mapEmpty();
   }
 
-  /** Starts checking the listener's certificate files; once all event loops listen, so none misses a change. */
+  /** Starts checking the listeners' certificate files; once all listeners listen, so none misses a change. */
   void watchCertificates() {
     if (tls != null) {
       tls.start();
+    }
+    if (mtls != null) {
+      mtls.start();
     }
   }
 
   void stopBackground() {
     if (tls != null) {
       tls.stop();
+    }
+    if (mtls != null) {
+      mtls.stop();
     }
     if (jwt != null) {
       jwt.stop();
@@ -201,9 +212,19 @@ public final class Gateway {
     return bindPort;
   }
 
+  /** The port the mTLS listeners share: as configured, or a random-port group for port 0; 0 without one. */
+  int mtlsBindPort() {
+    return mtlsBindPort;
+  }
+
   /** The main listener's TLS (its current certificate, reloads), or null for plain HTTP. */
   public ServerTls tls() {
     return tls;
+  }
+
+  /** The mTLS listener's TLS, or null when there is no {@code server.mtls}. */
+  public ServerTls mtls() {
+    return mtls;
   }
 
   void addServer(HttpServer s) {

@@ -34,13 +34,15 @@ import java.util.Set;
 
 /**
  * One event loop of the gateway: its own upstream pools and compiled route table over the shared
- * {@link Gateway}, and its own listener on the shared port.
+ * {@link Gateway}, and its own listener on the shared port (and, with {@code server.mtls}, its own
+ * mTLS listener on that shared port), both served by one {@link Front}.
  */
 public final class GatewayVerticle extends VerticleBase {
   private final Gateway gateway;
   private final List<UpstreamClient> clients = new ArrayList<>();
   private RouteTable table;
   private HttpServer server;
+  private HttpServer mtlsServer;
 
   /** Creates the verticle over the shared gateway state. */
   public GatewayVerticle(Gateway gateway) {
@@ -101,12 +103,24 @@ public final class GatewayVerticle extends VerticleBase {
     if (gateway.tls() != null) {
       gateway.tls().register(server);
     }
-    return main;
+    if (sc.mtls() == null) {
+      return main;
+    }
+    mtlsServer = vertx.createHttpServer(gateway.mtls().configure(serverOptions(sc)));
+    mtlsServer.requestHandler(front::handle).invalidRequestHandler(front::invalid);
+    gateway.addServer(mtlsServer);
+    gateway.mtls().register(mtlsServer);
+    return Future.all(main, mtlsServer.listen(gateway.mtlsBindPort(), sc.mtls().host()));
   }
 
   /** The port the main listener is bound to. */
   int port() {
     return server.actualPort();
+  }
+
+  /** The port the mTLS listener is bound to, or -1 without one. */
+  int mtlsPort() {
+    return mtlsServer == null ? -1 : mtlsServer.actualPort();
   }
 
   /** The target behind an authentication guard unless the rule is public. */
@@ -143,13 +157,18 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Stops taking new requests and lets in-flight ones finish for up to {@code drainMillis}. */
   Future<Void> drain(long drainMillis) {
-    return server.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    Future<Void> main = server.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return mtlsServer == null ? main
+        : Future.join(main, mtlsServer.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS)).mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
     List<Future<Void>> closes = new ArrayList<>();
     closes.add(server.close());
+    if (mtlsServer != null) {
+      closes.add(mtlsServer.close());
+    }
     clients.forEach(c -> closes.add(c.close()));
     return Future.join(closes);
   }

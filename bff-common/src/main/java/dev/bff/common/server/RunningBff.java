@@ -17,15 +17,18 @@ public final class RunningBff {
   private final AdminServer admin;
   private final int port;
   private final int adminPort;
+  private final int mtlsPort;
   private Future<Void> shutdown;
 
-  RunningBff(Vertx vertx, Gateway gateway, String deploymentId, AdminServer admin, int port, int adminPort) {
+  RunningBff(Vertx vertx, Gateway gateway, String deploymentId, AdminServer admin, int port, int adminPort,
+      int mtlsPort) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.deploymentId = deploymentId;
     this.admin = admin;
     this.port = port;
     this.adminPort = adminPort;
+    this.mtlsPort = mtlsPort;
   }
 
   /** The bound gateway port. */
@@ -38,15 +41,21 @@ public final class RunningBff {
     return adminPort;
   }
 
+  /** The bound port of the mTLS listener ({@code server.mtls}), or -1 when there is none. */
+  public int mtlsPort() {
+    return mtlsPort;
+  }
+
   /** The shared gateway state (config, upstream groups). */
   public Gateway gateway() {
     return gateway;
   }
 
   /**
-   * Shuts down gracefully: {@code /health/ready} turns 503, listeners stop accepting, in-flight
-   * requests get up to the configured drain time to finish (HTTP/1.1 connections close after their
-   * current response, HTTP/2 ones get GOAWAY), then everything closes. Idempotent.
+   * Shuts down gracefully: {@code /health/ready} turns 503, the listeners (main and mTLS)
+   * stop accepting, in-flight requests get up to the configured drain time to finish (HTTP/1.1
+   * connections close after their current response, HTTP/2 ones get GOAWAY), then everything
+   * closes. Idempotent.
    */
   public synchronized Future<Void> shutdown() {
     if (shutdown != null) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Mistakes in server.tls, each with its key path. */
+/** Mistakes in server.tls and server.mtls, each with its key path. */
 @ExtendWith(VertxExtension.class)
 class TlsConfigErrorsTest {
   /** Readable files: parsing checks that they can be read, not what they hold. */
@@ -64,7 +64,19 @@ class TlsConfigErrorsTest {
         bad("client-auth without client-ca", "server: { tls: { cert: \"" + PEM + "\", key: \"" + PEM
             + "\", client-auth: required } }", "server.tls.client-ca", "is required"),
         bad("client-ca without client-auth", "server: { tls: { cert: \"" + PEM + "\", key: \"" + PEM
-            + "\", client-ca: \"" + PEM + "\" } }", "server.tls.client-ca", "is used only with client-auth"));
+            + "\", client-ca: \"" + PEM + "\" } }", "server.tls.client-ca", "is used only with client-auth"),
+        bad("mtls without client-ca", "server: { " + TLS + ", mtls: { port: 0 } }",
+            "server.mtls.client-ca", "is required"),
+        bad("mtls without port", "server: { " + TLS + ", mtls: { client-ca: \"" + PEM + "\" } }",
+            "server.mtls.port", "is required"),
+        bad("mtls on the main port", "server: { port: 8443, " + TLS + ", mtls: { port: 8443, client-ca: \"" + PEM
+            + "\" } }", "server.mtls.port", "port 8443 is already server.port's"),
+        bad("mtls TLS 1.0", "server: { " + TLS + ", mtls: { port: 0, client-ca: \"" + PEM + "\", protocols: [TLSv1] } }",
+            "server.mtls.protocols[0]", "must be TLSv1.2 or TLSv1.3"),
+        bad("mtls with a cert but no key", "server: { mtls: { port: 0, cert: \"" + PEM + "\", client-ca: \"" + PEM
+            + "\" } }", "server.mtls.key", "is required"),
+        bad("mtls client-auth (always required)", "server: { " + TLS + ", mtls: { port: 0, client-ca: \"" + PEM
+            + "\", client-auth: request } }", "server.mtls.client-auth", "unknown key"));
   }
 
   private static Arguments bad(String what, String yaml, String path, String message) {
@@ -84,12 +96,16 @@ class TlsConfigErrorsTest {
 
   @Test
   void defaults() {
-    BffConfig c = parse("server: { " + TLS + " }");
+    BffConfig c = parse("server: { " + TLS + ", mtls: { port: 0, client-ca: \"" + PEM + "\" } }");
     TlsConfig tls = c.server().tls();
     assertThat(tls.protocols()).containsExactly("TLSv1.2", "TLSv1.3");
     assertThat(tls.reloadInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(tls.clientAuth()).isEqualTo(ClientAuth.NONE);
     assertThat(tls.cert().reloadable()).isTrue();
+    MtlsConfig mtls = c.server().mtls();
+    assertThat(mtls.host()).isEqualTo("0.0.0.0");
+    assertThat(mtls.tls().clientAuth()).isEqualTo(ClientAuth.REQUIRED);
+    assertThat(mtls.tls().cert()).isEqualTo(tls.cert());
   }
 
   @Test

@@ -66,6 +66,11 @@ public final class BffUnderTest implements AutoCloseable {
     return running.adminPort();
   }
 
+  /** The mTLS listener's port ({@code server.mtls}), or -1 without one. */
+  public int mtlsPort() {
+    return running.mtlsPort();
+  }
+
   /** A keep-alive client for the gateway port. */
   public HttpClient client() {
     return client;
