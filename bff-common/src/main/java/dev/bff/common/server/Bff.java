@@ -106,13 +106,20 @@ public final class Bff {
           }
           return gv;
         }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP)))
-        .compose(id -> admin.start(config.server().adminHost(), config.server().adminPort()).map(adm -> {
-          RunningBff running = new RunningBff(vertx, gateway, id, admin, first[0].port(), adm.actualPort(),
-              first[0].mtlsPort());
-          gateway.watchCertificates();
-          gateway.ready(true);
-          logStartup(module, config, first[0], instances, running);
-          return running;
+        .compose(id -> admin.start(config.server().adminHost(), config.server().adminPort()).compose(adm -> {
+          RedirectServer redirect = config.server().httpRedirect() == null ? null
+              : new RedirectServer(vertx, first[0].port());
+          return (redirect == null ? Future.succeededFuture() : redirect.start(config.server())).map(r -> {
+            RunningBff running = new RunningBff(vertx, gateway, id, admin, redirect, first[0].port(), adm.actualPort(),
+                first[0].mtlsPort());
+            gateway.watchCertificates();
+            gateway.ready(true);
+            logStartup(module, config, first[0], instances, running);
+            return running;
+          });
+        }).recover(e -> { // e.g. the admin or redirect port is taken: leave nothing listening
+          gateway.stopBackground();
+          return admin.close().transform(x -> vertx.undeploy(id)).transform(x -> Future.failedFuture(e));
         }));
   }
 
@@ -124,6 +131,10 @@ public final class Bff {
         .append(" (admin :").append(r.adminPort());
     if (sc.mtls() != null) {
       sb.append(", mTLS https://").append(sc.mtls().host()).append(':').append(r.mtlsPort());
+    }
+    if (sc.httpRedirect() != null) {
+      sb.append(", redirect http://").append(sc.httpRedirect().host()).append(':').append(r.redirectPort())
+          .append(" -> https");
     }
     sb.append(", ").append(instances).append(" event loops, config ").append(config.source()).append(')');
     describeTls(sb, "TLS", sc.tls(), r.gateway().tls());

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Mistakes in server.tls and server.mtls, each with its key path. */
+/** Mistakes in server.tls, server.mtls and server.http-redirect, each with its key path. */
 @ExtendWith(VertxExtension.class)
 class TlsConfigErrorsTest {
   /** Readable files: parsing checks that they can be read, not what they hold. */
@@ -76,7 +76,11 @@ class TlsConfigErrorsTest {
         bad("mtls with a cert but no key", "server: { mtls: { port: 0, cert: \"" + PEM + "\", client-ca: \"" + PEM
             + "\" } }", "server.mtls.key", "is required"),
         bad("mtls client-auth (always required)", "server: { " + TLS + ", mtls: { port: 0, client-ca: \"" + PEM
-            + "\", client-auth: request } }", "server.mtls.client-auth", "unknown key"));
+            + "\", client-auth: request } }", "server.mtls.client-auth", "unknown key"),
+        bad("http-redirect without tls", "server: { http-redirect: { port: 0 } }",
+            "server.http-redirect", "needs server.tls"),
+        bad("http-redirect on the admin port", "server: { admin-port: 9443, " + TLS
+            + ", http-redirect: { port: 9443 } }", "server.http-redirect.port", "already server.admin-port's"));
   }
 
   private static Arguments bad(String what, String yaml, String path, String message) {
@@ -106,6 +110,8 @@ class TlsConfigErrorsTest {
     assertThat(mtls.host()).isEqualTo("0.0.0.0");
     assertThat(mtls.tls().clientAuth()).isEqualTo(ClientAuth.REQUIRED);
     assertThat(mtls.tls().cert()).isEqualTo(tls.cert());
+    assertThat(c.server().httpRedirect()).isNull();
+    assertThat(parse("server: { " + TLS + ", http-redirect: {} }").server().httpRedirect().port()).isEqualTo(80);
   }
 
   @Test
