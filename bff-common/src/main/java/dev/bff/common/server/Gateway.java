@@ -18,6 +18,7 @@ import dev.bff.common.tls.ServerTls;
 import dev.bff.common.upstream.DnsDiscovery;
 import dev.bff.common.upstream.HealthChecker;
 import dev.bff.common.upstream.UpstreamGroup;
+import dev.bff.common.upstream.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -107,6 +108,12 @@ public final class Gateway {
     ServerConfig sc = config.server();
     this.tls = sc.tls() == null ? null : ServerTls.load(vertx, "server.tls", sc.tls(), problems);
     this.mtls = sc.mtls() == null ? null : ServerTls.load(vertx, "server.mtls", sc.mtls().tls(), problems);
+    Map<String, UpstreamTls> upstreamTls = new LinkedHashMap<>();
+    for (UpstreamConfig u : config.upstreams().values()) {
+      if (u.tls() != null) {
+        upstreamTls.put(u.name(), UpstreamTls.load(vertx, "upstreams." + u.name() + ".tls", u.tls(), problems));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
@@ -116,7 +123,7 @@ public final class Gateway {
     this.mtlsBindPort = sc.mtls() == null ? 0
         : sc.mtls().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.mtls().port();
     for (UpstreamConfig u : config.upstreams().values()) {
-      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
+      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx, upstreamTls.get(u.name())));
     }
     AuthConfig.JwtConfig jc = config.auth().jwt();
     this.jwt = jc == null ? null : new JwtAuthenticator(vertx, jc);

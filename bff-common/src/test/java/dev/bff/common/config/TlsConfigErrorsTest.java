@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Mistakes in server.tls, server.mtls and server.http-redirect, each with its key path. */
+/** Mistakes in server.tls, server.mtls, server.http-redirect and upstreams.*.tls, each with its key path. */
 @ExtendWith(VertxExtension.class)
 class TlsConfigErrorsTest {
   /** Readable files: parsing checks that they can be read, not what they hold. */
@@ -80,7 +80,15 @@ class TlsConfigErrorsTest {
         bad("http-redirect without tls", "server: { http-redirect: { port: 0 } }",
             "server.http-redirect", "needs server.tls"),
         bad("http-redirect on the admin port", "server: { admin-port: 9443, " + TLS
-            + ", http-redirect: { port: 9443 } }", "server.http-redirect.port", "already server.admin-port's"));
+            + ", http-redirect: { port: 9443 } }", "server.http-redirect.port", "already server.admin-port's"),
+        bad("upstream cert without key", "upstreams:\n  a: { instances: [\"https://h:1\"], tls: { cert: \"" + PEM
+            + "\" } }", "upstreams.a.tls.key", "is required with cert"),
+        bad("upstream tls without https", "upstreams:\n  a: { instances: [\"http://h:1\"], tls: { ca: \"" + PEM
+            + "\" } }", "upstreams.a.tls", "is used only for https:// instances"),
+        bad("upstream ca missing", "upstreams:\n  a: { instances: [\"https://h:1\"], tls: { ca: /no/ca.pem } }",
+            "upstreams.a.tls.ca", "file '/no/ca.pem' cannot be read"),
+        bad("upstream server-name with a port", "upstreams:\n  a: { instances: [\"https://h:1\"], tls: { ca: \"" + PEM
+            + "\", server-name: \"catalog:443\" } }", "upstreams.a.tls.server-name", "must be a DNS name"));
   }
 
   private static Arguments bad(String what, String yaml, String path, String message) {
@@ -111,6 +119,10 @@ class TlsConfigErrorsTest {
     assertThat(mtls.tls().clientAuth()).isEqualTo(ClientAuth.REQUIRED);
     assertThat(mtls.tls().cert()).isEqualTo(tls.cert());
     assertThat(c.server().httpRedirect()).isNull();
+    UpstreamTlsConfig up = parse("upstreams:\n  a: { instances: [\"https://h:1\"], tls: { ca: \"" + PEM + "\" } }")
+        .upstreams().get("a").tls();
+    assertThat(up.verifyHost()).isTrue();
+    assertThat(up.serverName()).isNull();
     assertThat(parse("server: { " + TLS + ", http-redirect: {} }").server().httpRedirect().port()).isEqualTo(80);
   }
 
@@ -119,15 +131,19 @@ class TlsConfigErrorsTest {
     TestCerts certs = new TestCerts(dir);
     TestCerts.Issued ca = certs.ca("ca");
     TestCerts.Issued server = certs.server("server", ca);
+    TestCerts.Issued client = certs.client("client", "CN=gw", ca);
     Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
     List<ConfigProblem> problems = startProblems(vertx, """
         server:
           port: 0
           admin-port: 0
           tls: { cert: "%s", key: "%s", client-auth: request, client-ca: "%s" }
-        """.formatted(garbage, server.keyFile(), ca.certFile()));
-    assertThat(problems).extracting(ConfigProblem::path).containsExactly("server.tls.cert");
+        upstreams:
+          a: { instances: ["https://127.0.0.1:1"], tls: { cert: "%s", key: "%s" } }
+        """.formatted(garbage, server.keyFile(), ca.certFile(), client.certFile(), server.keyFile()));
+    assertThat(problems).extracting(ConfigProblem::path).containsExactly("server.tls.cert", "upstreams.a.tls.key");
     assertThat(problems.get(0).message()).startsWith("'" + garbage + "' cannot be loaded");
+    assertThat(problems.get(1).message()).contains("is not the private key of the certificate");
     assertThat(startProblems(vertx, """
         server: { port: 0, admin-port: 0, tls: { cert: "%s", key: "%s", client-auth: required, client-ca: "%s" } }
         """.formatted(server.certFile(), server.keyFile(), garbage))).extracting(ConfigProblem::path)
