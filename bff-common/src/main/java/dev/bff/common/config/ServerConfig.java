@@ -25,6 +25,8 @@ import java.util.Set;
  * @param securityHeaders whether responses carry X-Content-Type-Options (and, over TLS,
  *                       Strict-Transport-Security)
  * @param hardening      deny rules screening every request (the built-in checks are always on)
+ * @param mtls           a second listener requiring client certificates, or null
+ * @param httpRedirect   a plain-HTTP listener redirecting to the TLS one, or null
  */
 public record ServerConfig(
     String host,
@@ -42,7 +44,29 @@ public record ServerConfig(
     AccessConfig.IpFilter ipFilter,
     AccessConfig.Cors cors,
     boolean securityHeaders,
-    HardeningConfig hardening) {
+    HardeningConfig hardening,
+    MtlsConfig mtls,
+    HttpRedirect httpRedirect) {
+
+  /**
+   * A plain-HTTP listener ({@code server.http-redirect}) that answers every request with a 308
+   * to the same host, path and query on the TLS listener.
+   *
+   * @param host address it listens on
+   * @param port its port ({@code 0} picks a free one)
+   */
+  public record HttpRedirect(String host, int port) {
+    static HttpRedirect read(ConfigNode n, String defaultHost, boolean tls) {
+      if (!n.present()) {
+        return null;
+      }
+      n.allowOnly(Set.of("host", "port"));
+      if (!tls) {
+        n.problem(null, "needs server.tls: it redirects to the TLS listener");
+      }
+      return new HttpRedirect(n.string("host", defaultHost), n.integer("port", 80, 0, 65535));
+    }
+  }
 
   /** Size limits applied to every request. */
   public record Limits(int maxRequestLine, int maxHeaderSize, long maxBodySize) {
@@ -67,7 +91,7 @@ public record ServerConfig(
   static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
     n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
         "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers",
-        "hardening"));
+        "hardening", "mtls", "http-redirect"));
     ConfigNode l = n.child("limits");
     l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
     Limits limits = new Limits(
@@ -97,13 +121,25 @@ public record ServerConfig(
         }
       }
     }
+    String host = n.string("host", "0.0.0.0");
+    int port = n.integer("port", defaultPort, 0, 65535);
+    int adminPort = n.integer("admin-port", defaultAdminPort, 0, 65535);
+    TlsConfig tls = TlsConfig.read(n.child("tls"));
+    MtlsConfig mtls = MtlsConfig.read(n.child("mtls"), tls, host);
+    HttpRedirect redirect = HttpRedirect.read(n.child("http-redirect"), host, tls != null);
+    if (mtls != null) {
+      checkPortFree(n, "mtls.port", mtls.port(), port, adminPort, -1);
+    }
+    if (redirect != null) {
+      checkPortFree(n, "http-redirect.port", redirect.port(), port, adminPort, mtls == null ? -1 : mtls.port());
+    }
     return new ServerConfig(
-        n.string("host", "0.0.0.0"),
-        n.integer("port", defaultPort, 0, 65535),
+        host,
+        port,
         n.string("admin-host", "0.0.0.0"),
-        n.integer("admin-port", defaultAdminPort, 0, 65535),
+        adminPort,
         n.integer("instances", 0, 0, 256),
-        TlsConfig.read(n.child("tls")),
+        tls,
         limits,
         n.duration("idle-timeout", Duration.ofSeconds(60)),
         n.duration("drain-timeout", Duration.ofSeconds(20)),
@@ -113,6 +149,19 @@ public record ServerConfig(
         AccessConfig.IpFilter.read(n.child("ip-filter")),
         AccessConfig.Cors.read(n.child("cors")),
         n.bool("security-headers", true),
-        HardeningConfig.read(n.child("hardening")));
+        HardeningConfig.read(n.child("hardening")),
+        mtls,
+        redirect);
+  }
+
+  /** Reports a fixed port that another listener of this server already uses. */
+  private static void checkPortFree(ConfigNode n, String key, int port, int main, int admin, int mtls) {
+    if (port == 0) {
+      return;
+    }
+    String other = port == main ? "port" : port == admin ? "admin-port" : port == mtls ? "mtls.port" : null;
+    if (other != null) {
+      n.problem(key, "port " + port + " is already server." + other + "'s");
+    }
   }
 }

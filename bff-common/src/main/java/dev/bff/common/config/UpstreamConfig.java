@@ -24,6 +24,8 @@ import java.util.Set;
  * @param outlier         passive outlier ejection
  * @param healthCheck     active health checks, or null
  * @param circuitBreaker  the upstream's circuit breaker, or null for none
+ * @param tls             TLS towards {@code https://} instances (trust, client certificate), or
+ *                        null for the JVM's defaults
  */
 public record UpstreamConfig(
     String name,
@@ -39,7 +41,8 @@ public record UpstreamConfig(
     RetryConfig retry,
     OutlierConfig outlier,
     HealthCheckConfig healthCheck,
-    BreakerConfig circuitBreaker) {
+    BreakerConfig circuitBreaker,
+    UpstreamTlsConfig tls) {
 
   /** Instance selection strategies. */
   public enum Balancer {
@@ -87,7 +90,7 @@ public record UpstreamConfig(
 
   static UpstreamConfig read(String name, ConfigNode n) {
     n.allowOnly(Set.of("instances", "dns", "balancer", "pool", "queue", "connect-timeout", "response-timeout",
-        "idle-timeout", "keep-alive", "retry", "outlier", "health-check", "circuit-breaker"));
+        "idle-timeout", "keep-alive", "retry", "outlier", "health-check", "circuit-breaker", "tls"));
     List<URI> instances = new ArrayList<>();
     List<ConfigNode> given = n.list("instances");
     for (ConfigNode i : given) {
@@ -154,7 +157,16 @@ public record UpstreamConfig(
         n.integer("pool", 64, 1, 10_000), n.integer("queue", 1024, 0, 1_000_000),
         n.duration("connect-timeout", Duration.ofSeconds(2)), n.duration("response-timeout", Duration.ofSeconds(15)),
         n.duration("idle-timeout", Duration.ofSeconds(30)), n.duration("keep-alive", Duration.ofSeconds(30)),
-        retry, outlier, hc, readBreaker(n.child("circuit-breaker")));
+        retry, outlier, hc, readBreaker(n.child("circuit-breaker")), readTls(n, instances, dns));
+  }
+
+  private static UpstreamTlsConfig readTls(ConfigNode n, List<URI> instances, DnsConfig dns) {
+    UpstreamTlsConfig tls = UpstreamTlsConfig.read(n.child("tls"));
+    boolean anyTls = dns != null ? dns.ssl() : instances.stream().anyMatch(u -> "https".equals(u.getScheme()));
+    if (tls != null && !anyTls && (dns != null || !instances.isEmpty())) {
+      n.problem("tls", "is used only for https:// instances (or dns.tls: true), and this upstream has none");
+    }
+    return tls;
   }
 
   private static BreakerConfig readBreaker(ConfigNode b) {

@@ -133,6 +133,9 @@ final class ProxyCall {
     if (!headers.contains(HttpHeaders.HOST)) { // preserve-host already put the client's Host there
       inst.bracketHost(o);
     }
+    if (group.tls() != null) {
+      group.tls().withServerName(o, inst);
+    }
     (tries > 0 ? client.freshClient() : client.client()).request(o).onComplete(this::connected);
   }
 

@@ -4,8 +4,12 @@ import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigLoader;
 import dev.bff.common.config.EnvSubstitution;
+import dev.bff.common.config.ServerConfig;
+import dev.bff.common.config.TlsConfig;
 import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.Route;
+import dev.bff.common.tls.KeyMaterial;
+import dev.bff.common.tls.ServerTls;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -102,25 +106,54 @@ public final class Bff {
           }
           return gv;
         }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP)))
-        .compose(id -> admin.start(config.server().adminHost(), config.server().adminPort()).map(adm -> {
-          int port = gateway.servers().get(0).actualPort();
-          RunningBff running = new RunningBff(vertx, gateway, id, admin, port, adm.actualPort());
-          gateway.ready(true);
-          logStartup(module, config, first[0], instances, running);
-          return running;
+        .compose(id -> admin.start(config.server().adminHost(), config.server().adminPort()).compose(adm -> {
+          RedirectServer redirect = config.server().httpRedirect() == null ? null
+              : new RedirectServer(vertx, first[0].port());
+          return (redirect == null ? Future.succeededFuture() : redirect.start(config.server())).map(r -> {
+            RunningBff running = new RunningBff(vertx, gateway, id, admin, redirect, first[0].port(), adm.actualPort(),
+                first[0].mtlsPort());
+            gateway.watchCertificates();
+            gateway.ready(true);
+            logStartup(module, config, first[0], instances, running);
+            return running;
+          });
+        }).recover(e -> { // e.g. the admin or redirect port is taken: leave nothing listening
+          gateway.stopBackground();
+          return admin.close().transform(x -> vertx.undeploy(id)).transform(x -> Future.failedFuture(e));
         }));
   }
 
   private static void logStartup(BffModule module, BffConfig config, GatewayVerticle v, int instances, RunningBff r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(module.name()).append(" listening on ").append(config.server().tls() != null ? "https" : "http")
-        .append("://").append(config.server().host()).append(':').append(r.port())
-        .append(" (admin :").append(r.adminPort()).append(", ").append(instances).append(" event loops, config ")
-        .append(config.source()).append(')');
+    ServerConfig sc = config.server();
+    sb.append(module.name()).append(" listening on ").append(sc.tls() != null ? "https" : "http")
+        .append("://").append(sc.host()).append(':').append(r.port())
+        .append(" (admin :").append(r.adminPort());
+    if (sc.mtls() != null) {
+      sb.append(", mTLS https://").append(sc.mtls().host()).append(':').append(r.mtlsPort());
+    }
+    if (sc.httpRedirect() != null) {
+      sb.append(", redirect http://").append(sc.httpRedirect().host()).append(':').append(r.redirectPort())
+          .append(" -> https");
+    }
+    sb.append(", ").append(instances).append(" event loops, config ").append(config.source()).append(')');
+    describeTls(sb, "TLS", sc.tls(), r.gateway().tls());
+    describeTls(sb, "mTLS", sc.mtls() == null ? null : sc.mtls().tls(), r.gateway().mtls());
     r.gateway().groups().values().forEach(g -> sb.append("\n  upstream ").append(g));
     for (Route route : v.table().routes()) {
       sb.append("\n  route ").append(route);
     }
     LOG.info(sb.toString());
+  }
+
+  private static void describeTls(StringBuilder sb, String what, TlsConfig c, ServerTls tls) {
+    if (c == null) {
+      return;
+    }
+    sb.append("\n  ").append(what).append(' ').append(c.protocols()).append(" certificate ")
+        .append(KeyMaterial.describe(tls.certificate())).append(" from ").append(c.cert())
+        .append(c.reloadInterval().isZero() ? ", not reloaded" : ", checked every " + c.reloadInterval().toMillis() + "ms")
+        .append(c.clientCa() == null ? "" : ", client certificates " + c.clientAuth().name().toLowerCase()
+            + " from " + c.clientCa());
   }
 }

@@ -10,14 +10,17 @@ import dev.bff.common.aggregate.YamlComposition;
 import dev.bff.common.config.AuthConfig;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
+import dev.bff.common.config.ServerConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigProblem;
 import dev.bff.common.config.UpstreamConfig;
 import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.Endpoints;
+import dev.bff.common.tls.ServerTls;
 import dev.bff.common.upstream.DnsDiscovery;
 import dev.bff.common.upstream.HealthChecker;
 import dev.bff.common.upstream.UpstreamGroup;
+import dev.bff.common.upstream.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -43,6 +46,9 @@ public final class Gateway {
   private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS =
       new java.util.concurrent.atomic.AtomicInteger();
   private final int bindPort;
+  private final int mtlsBindPort;
+  private final ServerTls tls;
+  private final ServerTls mtls;
   private final JwtAuthenticator jwt;
   private final Authenticators auth;
   private final SharedRedis redis;
@@ -53,7 +59,8 @@ public final class Gateway {
    * Builds the shared state (upstream groups with their circuit breakers, timed on {@code vertx})
    * and cross-checks the module's code against the YAML.
    *
-   * @throws ConfigException when the YAML has endpoint blocks that no code declares
+   * @throws ConfigException when the YAML has endpoint blocks that no code declares, or a
+   *     certificate or key does not load (read here, blocking, as the files were checked at parsing)
    */
   public Gateway(Vertx vertx, BffModule module, BffConfig config) {
     this.module = module;
@@ -102,14 +109,25 @@ public final class Gateway {
         }
       }
     }
+    ServerConfig sc = config.server();
+    this.tls = sc.tls() == null ? null : ServerTls.load(vertx, "server.tls", sc.tls(), problems);
+    this.mtls = sc.mtls() == null ? null : ServerTls.load(vertx, "server.mtls", sc.mtls().tls(), problems);
+    Map<String, UpstreamTls> upstreamTls = new LinkedHashMap<>();
+    for (UpstreamConfig u : config.upstreams().values()) {
+      if (u.tls() != null) {
+        upstreamTls.put(u.name(), UpstreamTls.load(vertx, "upstreams." + u.name() + ".tls", u.tls(), problems));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
     // port 0: Vert.x lets every listener given the same negative port -N share one random port, so
     // all event loops of this gateway (and only of this one) serve the port the first one picked
-    this.bindPort = config.server().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : config.server().port();
+    this.bindPort = sc.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.port();
+    this.mtlsBindPort = sc.mtls() == null ? 0
+        : sc.mtls().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.mtls().port();
     for (UpstreamConfig u : config.upstreams().values()) {
-      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx));
+      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx, upstreamTls.get(u.name())));
     }
     this.redis = config.redis() == null ? null : new SharedRedis(vertx, config.redis());
     this.auth = Authenticators.of(vertx, config.auth(), redis);
@@ -158,7 +176,23 @@ public final class Gateway {
     return Future.all(firsts).mapEmpty();
   }
 
+  /** Starts checking the listeners' certificate files; once all listeners listen, so none misses a change. */
+  void watchCertificates() {
+    if (tls != null) {
+      tls.start();
+    }
+    if (mtls != null) {
+      mtls.start();
+    }
+  }
+
   void stopBackground() {
+    if (tls != null) {
+      tls.stop();
+    }
+    if (mtls != null) {
+      mtls.stop();
+    }
     if (jwt != null) {
       jwt.stop();
     }
@@ -201,6 +235,21 @@ public final class Gateway {
   /** The port the event loops listen on: the configured one, or a random-port group for port 0. */
   int bindPort() {
     return bindPort;
+  }
+
+  /** The port the mTLS listeners share: as configured, or a random-port group for port 0; 0 without one. */
+  int mtlsBindPort() {
+    return mtlsBindPort;
+  }
+
+  /** The main listener's TLS (its current certificate, reloads), or null for plain HTTP. */
+  public ServerTls tls() {
+    return tls;
+  }
+
+  /** The mTLS listener's TLS, or null when there is no {@code server.mtls}. */
+  public ServerTls mtls() {
+    return mtls;
   }
 
   void addServer(HttpServer s) {

@@ -27,7 +27,6 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,13 +35,15 @@ import java.util.Set;
 
 /**
  * One event loop of the gateway: its own upstream pools and compiled route table over the shared
- * {@link Gateway}, and its own listener on the shared port.
+ * {@link Gateway}, and its own listener on the shared port (and, with {@code server.mtls}, its own
+ * mTLS listener on that shared port), both served by one {@link Front}.
  */
 public final class GatewayVerticle extends VerticleBase {
   private final Gateway gateway;
   private final List<UpstreamClient> clients = new ArrayList<>();
   private RouteTable table;
   private HttpServer server;
+  private HttpServer mtlsServer;
 
   /** Creates the verticle over the shared gateway state. */
   public GatewayVerticle(Gateway gateway) {
@@ -98,11 +99,34 @@ public final class GatewayVerticle extends VerticleBase {
     table = new RouteTable(routes);
     Front front = new Front(gateway, table, forwarding);
     HttpServerOptions options = serverOptions(sc);
-    server = vertx.createHttpServer(options);
+    server = vertx.createHttpServer(gateway.tls() == null ? options : gateway.tls().configure(options));
     server.requestHandler(front::handle).invalidRequestHandler(front::invalid)
         .connectionHandler(c -> StrictDecoder.install(c, options));
     gateway.addServer(server);
-    return server.listen(gateway.bindPort(), sc.host());
+    Future<HttpServer> main = server.listen(gateway.bindPort(), sc.host());
+    if (gateway.tls() != null) {
+      gateway.tls().register(server);
+    }
+    if (sc.mtls() == null) {
+      return main;
+    }
+    HttpServerOptions mtlsOptions = gateway.mtls().configure(serverOptions(sc));
+    mtlsServer = vertx.createHttpServer(mtlsOptions);
+    mtlsServer.requestHandler(front::handle).invalidRequestHandler(front::invalid)
+        .connectionHandler(c -> StrictDecoder.install(c, mtlsOptions));
+    gateway.addServer(mtlsServer);
+    gateway.mtls().register(mtlsServer);
+    return Future.all(main, mtlsServer.listen(gateway.mtlsBindPort(), sc.mtls().host()));
+  }
+
+  /** The port the main listener is bound to. */
+  int port() {
+    return server.actualPort();
+  }
+
+  /** The port the mTLS listener is bound to, or -1 without one. */
+  int mtlsPort() {
+    return mtlsServer == null ? -1 : mtlsServer.actualPort();
   }
 
   /** The target behind an authentication guard unless the rule is public. */
@@ -116,6 +140,7 @@ public final class GatewayVerticle extends VerticleBase {
     return s.contains("$$Lambda") ? "java" : s;
   }
 
+  /** The client listeners' options without TLS: limits, timeouts, h2c, compression. */
   static HttpServerOptions serverOptions(ServerConfig sc) {
     HttpServerOptions o = new HttpServerOptions()
         .setMaxInitialLineLength(sc.limits().maxRequestLine())
@@ -133,22 +158,23 @@ public final class GatewayVerticle extends VerticleBase {
         // new Http2Settings() would advertise unlimited streams (2^32-1): keep Vert.x's server default of 100
         .setInitialSettings(new Http2Settings().setMaxHeaderListSize(sc.limits().maxHeaderSize())
             .setMaxConcurrentStreams(HttpServerOptions.DEFAULT_INITIAL_SETTINGS_MAX_CONCURRENT_STREAMS));
-    if (sc.tls() != null) {
-      o.setSsl(true).setUseAlpn(true)
-          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(sc.tls().certPath()).setKeyPath(sc.tls().keyPath()));
-    }
     return o;
   }
 
   /** Stops taking new requests and lets in-flight ones finish for up to {@code drainMillis}. */
   Future<Void> drain(long drainMillis) {
-    return server.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    Future<Void> main = server.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    return mtlsServer == null ? main
+        : Future.join(main, mtlsServer.shutdown(drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS)).mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
     List<Future<Void>> closes = new ArrayList<>();
     closes.add(server.close());
+    if (mtlsServer != null) {
+      closes.add(mtlsServer.close());
+    }
     clients.forEach(c -> closes.add(c.close()));
     return Future.join(closes);
   }

@@ -15,17 +15,22 @@ public final class RunningBff {
   private final Gateway gateway;
   private final String deploymentId;
   private final AdminServer admin;
+  private final RedirectServer redirect;
   private final int port;
   private final int adminPort;
+  private final int mtlsPort;
   private Future<Void> shutdown;
 
-  RunningBff(Vertx vertx, Gateway gateway, String deploymentId, AdminServer admin, int port, int adminPort) {
+  RunningBff(Vertx vertx, Gateway gateway, String deploymentId, AdminServer admin, RedirectServer redirect, int port,
+      int adminPort, int mtlsPort) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.deploymentId = deploymentId;
     this.admin = admin;
+    this.redirect = redirect;
     this.port = port;
     this.adminPort = adminPort;
+    this.mtlsPort = mtlsPort;
   }
 
   /** The bound gateway port. */
@@ -38,15 +43,26 @@ public final class RunningBff {
     return adminPort;
   }
 
+  /** The bound port of the mTLS listener ({@code server.mtls}), or -1 when there is none. */
+  public int mtlsPort() {
+    return mtlsPort;
+  }
+
+  /** The bound port of the HTTP-to-HTTPS redirect listener ({@code server.http-redirect}), or -1 when there is none. */
+  public int redirectPort() {
+    return redirect == null ? -1 : redirect.port();
+  }
+
   /** The shared gateway state (config, upstream groups). */
   public Gateway gateway() {
     return gateway;
   }
 
   /**
-   * Shuts down gracefully: {@code /health/ready} turns 503, listeners stop accepting, in-flight
-   * requests get up to the configured drain time to finish (HTTP/1.1 connections close after their
-   * current response, HTTP/2 ones get GOAWAY), then everything closes. Idempotent.
+   * Shuts down gracefully: {@code /health/ready} turns 503, the listeners (main, mTLS, redirect)
+   * stop accepting, in-flight requests get up to the configured drain time to finish (HTTP/1.1
+   * connections close after their current response, HTTP/2 ones get GOAWAY), then everything
+   * closes. Idempotent.
    */
   public synchronized Future<Void> shutdown() {
     if (shutdown != null) {
@@ -57,6 +73,9 @@ public final class RunningBff {
     LOG.info("{} draining for up to {} ms", gateway.module().name(), drain);
     List<Future<Void>> drains = new ArrayList<>();
     gateway.servers().forEach(s -> drains.add(s.shutdown(drain, java.util.concurrent.TimeUnit.MILLISECONDS)));
+    if (redirect != null) {
+      drains.add(redirect.shutdown(drain));
+    }
     shutdown = Future.join(drains)
         .transform(v -> {
           gateway.stopBackground();

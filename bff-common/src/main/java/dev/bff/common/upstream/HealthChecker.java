@@ -33,10 +33,14 @@ public final class HealthChecker {
 
   /** Starts checking periodically (first round at once). */
   public void start() {
-    client = vertx.createHttpClient(new HttpClientOptions()
+    HttpClientOptions options = new HttpClientOptions()
         .setConnectTimeout((int) config.timeout().toMillis())
         .setKeepAlive(true)
-        .setName("health-" + group.name()), new PoolOptions().setHttp1MaxSize(2));
+        .setName("health-" + group.name());
+    if (group.tls() != null) {
+      group.tls().configure(options); // checks meet the same certificates as requests
+    }
+    client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(2));
     checkAll();
     timer = vertx.setPeriodic(config.interval().toMillis(), id -> checkAll());
   }
@@ -55,7 +59,11 @@ public final class HealthChecker {
     for (Instance i : group.instances()) {
       RequestOptions o = new RequestOptions().setServer(i.address()).setHost(i.host()).setPort(i.port())
           .setSsl(i.ssl()).setMethod(HttpMethod.GET).setURI(config.path()).setIdleTimeout(config.timeout().toMillis());
-      client.request(i.bracketHost(o))
+      i.bracketHost(o);
+      if (group.tls() != null) {
+        group.tls().withServerName(o, i);
+      }
+      client.request(o)
           .compose(req -> req.send().compose(resp -> resp.end().map(v -> resp.statusCode())))
           .onComplete(ar -> record(group, i, ar.succeeded() && ar.result() >= 200 && ar.result() < 300));
     }

@@ -38,6 +38,9 @@ public final class UpstreamClient {
         .setDecompressionSupported(false)
         .setMaxHeaderSize(64 * 1024)
         .setMaxInitialLineLength(16 * 1024);
+    if (group.tls() != null) {
+      group.tls().configure(options);
+    }
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(c.pool()).setMaxWaitQueueSize(c.queue());
     this.client = vertx.httpClientBuilder().with(options).with(pool).build();
     // retries go out on new connections: when a backend's idle timeout closed one pooled
@@ -138,6 +141,9 @@ public final class UpstreamClient {
       o.setHeaders(headers);
     }
     inst.bracketHost(o);
+    if (group.tls() != null) {
+      group.tls().withServerName(o, inst);
+    }
     (tries > 0 ? fresh : client).request(o)
         .compose(req -> {
           if (call.cancel() != null) {

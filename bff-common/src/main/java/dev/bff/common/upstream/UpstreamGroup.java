@@ -25,6 +25,7 @@ public final class UpstreamGroup {
   private final SharedCalls shared = new SharedCalls();
   private final LongSupplier clock;
   private final Breaker breaker;
+  private final UpstreamTls tls;
   private volatile Instance[] instances;
 
   /** Creates the group without a circuit breaker (for tests of balancing and ejection). */
@@ -39,7 +40,16 @@ public final class UpstreamGroup {
    * @param vertx runs the circuit breaker's timer (null: no breaker)
    */
   public UpstreamGroup(UpstreamConfig config, LongSupplier nanoClock, Vertx vertx) {
+    this(config, nanoClock, vertx, null);
+  }
+
+  /**
+   * Creates the group like {@link #UpstreamGroup(UpstreamConfig, LongSupplier, Vertx)}, talking
+   * TLS to its {@code https://} instances with {@code tls} (null: the JVM's defaults).
+   */
+  public UpstreamGroup(UpstreamConfig config, LongSupplier nanoClock, Vertx vertx, UpstreamTls tls) {
     this.config = config;
+    this.tls = tls;
     this.clock = nanoClock;
     this.breaker = vertx == null || config.circuitBreaker() == null ? null
         : new Breaker(vertx, config.name(), config.circuitBreaker(), nanoClock);
@@ -62,6 +72,11 @@ public final class UpstreamGroup {
   /** The upstream's configuration. */
   public UpstreamConfig config() {
     return config;
+  }
+
+  /** TLS towards the instances (trust, client certificate, server name), or null for the JVM's defaults. */
+  public UpstreamTls tls() {
+    return tls;
   }
 
   /** The circuit breaker, or null when none is configured. */
@@ -230,6 +245,6 @@ public final class UpstreamGroup {
     return c.name() + " " + (c.dns() != null ? "dns=" + c.dns().name() + ":" + c.dns().port() : List.of(instances))
         + " balancer=" + c.balancer().name().toLowerCase().replace('_', '-') + " pool=" + c.pool()
         + " connect=" + c.connectTimeout().toMillis() + "ms response=" + c.responseTimeout().toMillis() + "ms"
-        + " retries=" + c.retry().attempts() + (breaker == null ? "" : " " + breaker);
+        + " retries=" + c.retry().attempts() + (breaker == null ? "" : " " + breaker) + (tls == null ? "" : " " + tls);
   }
 }

@@ -67,6 +67,16 @@ public final class BffUnderTest implements AutoCloseable {
     return running.adminPort();
   }
 
+  /** The mTLS listener's port ({@code server.mtls}), or -1 without one. */
+  public int mtlsPort() {
+    return running.mtlsPort();
+  }
+
+  /** The HTTP-to-HTTPS redirect listener's port ({@code server.http-redirect}), or -1 without one. */
+  public int redirectPort() {
+    return running.redirectPort();
+  }
+
   /** A keep-alive client for the gateway port. */
   public HttpClient client() {
     return client;

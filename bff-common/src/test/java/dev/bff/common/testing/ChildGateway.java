@@ -42,12 +42,20 @@ public final class ChildGateway implements AutoCloseable {
    * @param jvmOptions e.g. {@code -Xmx64m}
    */
   public static ChildGateway start(String yaml, String... jvmOptions) throws IOException {
+    return start(GatewayMain.class, yaml, jvmOptions);
+  }
+
+  /**
+   * Like {@link #start(String, String...)} with another main class that takes
+   * {@code --config FILE} and logs the gateway's start-up line.
+   */
+  public static ChildGateway start(Class<?> main, String yaml, String... jvmOptions) throws IOException {
     Path file = Files.createTempFile("bff-child", ".yaml");
     Files.writeString(file, yaml);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(jvmOptions));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayMain.class.getName(),
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(),
         "--config", file.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     ChildGateway child = new ChildGateway(p, file);

@@ -60,6 +60,15 @@ public final class RawHttp implements AutoCloseable {
     }
   }
 
+  /** Speaks over an already connected socket (e.g. a TLS one); closing this closes it. */
+  public static RawHttp over(Socket socket) {
+    try {
+      return new RawHttp(socket);
+    } catch (IOException e) {
+      throw new AssertionError("cannot use socket " + socket, e);
+    }
+  }
+
   /** Sends {@code text} (ISO-8859-1) as it is and reads one response. */
   public static BffUnderTest.Response exchange(int port, String text) {
     try (RawHttp h = connect(port)) {

@@ -91,9 +91,28 @@ public final class TestCerts {
 
   /** A server certificate for localhost and 127.0.0.1, signed by {@code ca}, valid for a day. */
   public Issued server(String name, Issued ca) {
+    return server(name, ca, keyPair());
+  }
+
+  /**
+   * Like {@link #server(String, Issued)} with an RSA 2048 key: legacy TLS (1.0, 1.1) has cipher
+   * suites for RSA keys in the JDK's and Netty's default lists, none for EC keys.
+   */
+  public Issued rsaServer(String name, Issued ca) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return server(name, ca, g.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Issued server(String name, Issued ca, KeyPair kp) {
     return issue(name, "CN=localhost,O=BFF tests", ca, Instant.now().minus(Duration.ofMinutes(5)),
         Instant.now().plus(Duration.ofDays(1)), KeyPurposeId.id_kp_serverAuth,
-        List.of(new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+        List.of(new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")),
+        kp);
   }
 
   /**
@@ -115,7 +134,7 @@ public final class TestCerts {
         default -> throw new IllegalArgumentException("unknown SAN kind " + kind);
       });
     }
-    return issue(name, subject, ca, notBefore, notAfter, KeyPurposeId.id_kp_clientAuth, names);
+    return issue(name, subject, ca, notBefore, notAfter, KeyPurposeId.id_kp_clientAuth, names, keyPair());
   }
 
   /** A client certificate signed by {@code ca}, valid now for a day. */
@@ -130,8 +149,7 @@ public final class TestCerts {
   }
 
   private Issued issue(String name, String subject, Issued ca, Instant notBefore, Instant notAfter,
-      KeyPurposeId purpose, List<GeneralName> sans) {
-    KeyPair kp = keyPair();
+      KeyPurposeId purpose, List<GeneralName> sans, KeyPair kp) {
     try {
       JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.cert(), serial(), Date.from(notBefore),
           Date.from(notAfter), new X500Name(subject), kp.getPublic());
