@@ -44,7 +44,7 @@ class PartnerBffTest {
   @BeforeAll
   void start(Vertx vertx) {
     demo = DemoStack.start(vertx);
-    bff = BuiltInBff.start(vertx, new PartnerBff(), demo.vars());
+    bff = BuiltInBff.start(vertx, new PartnerBff(), demo.vars()).defaultHeaders(Map.of("X-Api-Key", PartnerSecurityTest.ACME_KEY));
   }
 
   @AfterEach

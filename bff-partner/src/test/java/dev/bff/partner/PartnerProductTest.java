@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class PartnerProductTest {
   @BeforeAll
   void start(Vertx vertx) {
     demo = DemoStack.start(vertx);
-    bff = BuiltInBff.start(vertx, new PartnerBff(), demo.vars());
+    bff = BuiltInBff.start(vertx, new PartnerBff(), demo.vars()).defaultHeaders(Map.of("X-Api-Key", PartnerSecurityTest.ACME_KEY));
   }
 
   @AfterEach

@@ -464,7 +464,7 @@ public record AuthConfig(JwtConfig jwt, ApiKeysConfig apiKeys, ClientCertConfig 
       return def;
     }
     if (!n.isObject()) {
-      if ("public".equals(n.text())) {
+      if (!n.isList() && "public".equals(n.text())) {
         return AuthRule.PUBLIC;
       }
       Set<Method> methods = methods(n);

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param hardening      deny rules screening every request (the built-in checks are always on)
  * @param mtls           a second listener requiring client certificates, or null
  * @param httpRedirect   a plain-HTTP listener redirecting to the TLS one, or null
+ * @param h2c            whether the plain-text listener also speaks HTTP/2 with prior knowledge
  */
 public record ServerConfig(
     String host,
@@ -46,7 +47,8 @@ public record ServerConfig(
     boolean securityHeaders,
     HardeningConfig hardening,
     MtlsConfig mtls,
-    HttpRedirect httpRedirect) {
+    HttpRedirect httpRedirect,
+    boolean h2c) {
 
   /**
    * A plain-HTTP listener ({@code server.http-redirect}) that answers every request with a 308
@@ -91,7 +93,7 @@ public record ServerConfig(
   static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
     n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
         "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers",
-        "hardening", "mtls", "http-redirect"));
+        "hardening", "mtls", "http-redirect", "h2c"));
     ConfigNode l = n.child("limits");
     l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
     Limits limits = new Limits(
@@ -151,7 +153,8 @@ public record ServerConfig(
         n.bool("security-headers", true),
         HardeningConfig.read(n.child("hardening")),
         mtls,
-        redirect);
+        redirect,
+        n.bool("h2c", true));
   }
 
   /** Reports a fixed port that another listener of this server already uses. */

@@ -147,7 +147,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(sc.limits().maxHeaderSize())
         .setIdleTimeout((int) Math.max(1, sc.idleTimeout().toSeconds()))
         .setHandle100ContinueAutomatically(true)
-        .setHttp2ClearTextEnabled(true)
+        .setHttp2ClearTextEnabled(sc.h2c())
         .setTcpNoDelay(true)
         // the gateway serves no WebSockets (Upgrade is hop-by-hop): keep their extension handler out of every pipeline
         .setPerFrameWebSocketCompressionSupported(false)

@@ -270,6 +270,34 @@ class HardeningTest {
   }
 
   @Test
+  void withoutH2cEvenThePlainFirstRequestWithContentLengthAndTransferEncodingIs400(Vertx vertx) {
+    try (BffUnderTest strict = BffUnderTest.start(vertx, """
+            server: { port: 0, admin-port: 0, instances: 1, h2c: false }
+            upstreams:
+              svc: { instances: ["${SVC}"] }
+            routes:
+              - { path: "/api/**", upstream: svc }
+            """, Map.of("SVC", svc.url()));
+        RawHttp raw = RawHttp.connect(strict.port())) {
+      raw.write("POST /api/upload HTTP/1.1\r\n" + HOST + "Content-Length: 60\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "3\r\nabc\r\n0\r\n\r\nGET /api/smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n");
+      Response r = raw.read();
+      JsonObject p = assertProblem(r, 400, "bad-request");
+      assertThat(p.getString("detail")).contains("both Content-Length and Transfer-Encoding");
+      assertThat(raw.closedByPeer(20_000)).isTrue();
+      try (RawHttp next = RawHttp.connect(strict.port())) {
+        next.write("POST /api/chunked HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+            + get("/api/after"));
+        Response chunked = next.read();
+        assertThat(chunked.status()).isEqualTo(200);
+        assertThat(chunked.header("connection")).as("a plain chunked first request keeps its connection").isNull();
+        assertThat(next.read().status()).isEqualTo(200);
+      }
+    }
+    assertThat(svc.seen()).extracting(FakeUpstream.Seen::uri).containsExactly("/api/chunked", "/api/after");
+  }
+
+  @Test
   void pipelinedRequestsAfterAPlainFirstRequestAreStillServed() {
     try (RawHttp raw = RawHttp.connect(bff.port())) {
       raw.write(get("/api/one") + "POST /api/two HTTP/1.1\r\n" + HOST + "Transfer-Encoding: chunked\r\n\r\n"

@@ -42,6 +42,7 @@ public final class DemoStack implements AutoCloseable {
       vars.put("BFF_" + bff + "_PORT", "0");
       vars.put("BFF_" + bff + "_ADMIN_PORT", "0");
     }
+    vars.put("BFF_PARTNER_MTLS_PORT", "0");
     vars.put("BFF_HOST", "127.0.0.1");
     vars.put("BFF_ACCESS_LOG", "false");
     return vars;
