@@ -62,8 +62,7 @@ demo stack is up (logs and PIDs in $run; stop with: deploy/run-demo.sh stop)
   curl -s localhost:8083/tv/browse                       # bff-tv, browse rails
   curl -s localhost:8083/tv/product-details/1            # bff-tv, large artwork and a rail
   curl -s -H 'X-Api-Key: bffdemo_acme_4f9c2e7a1b' 'localhost:8084/partner/v1/products?size=5'   # bff-partner, demo API key
-  curl -s --cacert deploy/demo-certs/demo-ca.pem --cert deploy/demo-certs/partner-acme.pem \
-       --key deploy/demo-certs/partner-acme-key.pem https://localhost:8444/partner/v1/products/1  # mTLS, demo certificate
+  (cd deploy/demo-certs && curl -s --cacert demo-ca.pem --cert partner-acme.pem --key partner-acme-key.pem https://localhost:8444/partner/v1/products/1)   # mTLS
   curl -s localhost:9081/admin/upstreams                 # admin listener: instances and circuits
   curl -s -X POST localhost:7110/token -d '{"sub":"u7","aud":"bff-web"}'   # a token for /api/me, /api/orders
 MSG
