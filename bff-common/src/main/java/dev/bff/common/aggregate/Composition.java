@@ -24,6 +24,7 @@ public final class Composition implements EndpointHandler {
   private final List<Part> parts;
   private Function<Parts, Object> shape = Composition::byName;
   private final LastGood lastGood = new LastGood();
+  private final PartCache partCache = new PartCache();
 
   private Composition(List<Part> parts) {
     this.parts = parts;
@@ -82,6 +83,10 @@ public final class Composition implements EndpointHandler {
 
   LastGood lastGood() {
     return lastGood;
+  }
+
+  PartCache partCache() {
+    return partCache;
   }
 
   Object shapeOf(Parts p) {

@@ -74,6 +74,16 @@ final class CompositionRun {
   }
 
   private void launch(Part p) {
+    String cacheKey = null;
+    if (p.cacheTtl() != null) {
+      cacheKey = PartCache.key(p, request.uri(), request.principal());
+      Object fresh = composition.partCache().get(cacheKey);
+      if (fresh != null) {
+        record(p, new Outcome.Ok(fresh, 0, true));
+        return;
+      }
+    }
+    String storeAs = cacheKey;
     long begin = System.nanoTime();
     long left = deadline - begin;
     if (left <= 0) {
@@ -106,6 +116,9 @@ final class CompositionRun {
       running.remove(p.name());
       long micros = (System.nanoTime() - begin) / 1000;
       if (ar.succeeded()) {
+        if (storeAs != null) {
+          composition.partCache().put(storeAs, p.cacheTtl(), ar.result());
+        }
         record(p, new Outcome.Ok(ar.result(), micros));
       } else {
         record(p, new Outcome.Failed(Failure.of(ar.cause(), p.upstream()), micros));

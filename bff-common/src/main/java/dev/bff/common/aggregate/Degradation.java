@@ -61,7 +61,7 @@ public final class Degradation {
       long micros = o instanceof Outcome.Ok ok ? ok.micros()
           : o instanceof Outcome.Fallback f ? f.micros()
           : o instanceof Outcome.Failed f ? f.micros() : -1;
-      String desc = o instanceof Outcome.Ok ? "ok" : reason(o);
+      String desc = o instanceof Outcome.Ok ok ? (ok.cached() ? "cached" : "ok") : reason(o);
       sb.append(sb.isEmpty() ? "" : ", ").append(p.name());
       if (micros >= 0) {
         sb.append(";dur=").append(micros / 1000).append('.').append(micros % 1000 / 100);

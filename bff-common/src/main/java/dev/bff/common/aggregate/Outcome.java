@@ -5,8 +5,13 @@ public sealed interface Outcome permits Outcome.Ok, Outcome.Fallback, Outcome.Fa
   /** The part's value, or null when it has none. */
   Object value();
 
-  /** The part answered. */
-  record Ok(Object value, long micros) implements Outcome {}
+  /** The part answered ({@code cached}: from the part cache, without a call). */
+  record Ok(Object value, long micros, boolean cached) implements Outcome {
+    /** An answer from the part's upstream. */
+    public Ok(Object value, long micros) {
+      this(value, micros, false);
+    }
+  }
 
   /**
    * The part failed and was replaced: by its fallback value ({@code servedAs = "fallback"}) or left

@@ -16,6 +16,7 @@ public final class Part {
   private Object fallback;
   private List<String> needs = List.of();
   private boolean lastGood;
+  private Duration cacheTtl;
 
   private Part(String name, String upstream, PartCall call, boolean required) {
     this.name = name;
@@ -59,6 +60,23 @@ public final class Part {
     }
     this.lastGood = true;
     return this;
+  }
+
+  /**
+   * Keeps this part's value for {@code ttl} and serves it, without a call, to later requests for
+   * the same client URI by the same caller (a part's value for one user is never another's).
+   */
+  public Part cacheFor(Duration ttl) {
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("part '" + name + "': a cache time to live must be positive");
+    }
+    this.cacheTtl = ttl;
+    return this;
+  }
+
+  /** How long its value is kept, or null when it is not cached. */
+  public Duration cacheTtl() {
+    return cacheTtl;
   }
 
   /** Whether it falls back to its last good value. */
@@ -116,6 +134,9 @@ public final class Part {
     if (!required) {
       sb.append(" fallback=").append(lastGood ? "last-good" + (fallback != null ? "+value" : "")
           : fallback != null ? "value" : "omit");
+    }
+    if (cacheTtl != null) {
+      sb.append(" cache=").append(cacheTtl.toMillis()).append("ms");
     }
     if (!needs.isEmpty()) {
       sb.append(" needs=").append(needs);

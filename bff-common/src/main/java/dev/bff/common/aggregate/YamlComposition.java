@@ -31,6 +31,9 @@ public final class YamlComposition {
       if (pc.timeout() != null) {
         p.timeout(pc.timeout());
       }
+      if (pc.cacheTtl() != null) {
+        p.cacheFor(pc.cacheTtl());
+      }
       if (!pc.required()) {
         if (pc.fallback().value() != null) {
           p.fallback(pc.fallback().value());

@@ -35,9 +35,10 @@ public record ComposedConfig(String path, String method, List<PartConfig> parts,
    * @param needs    parts whose values it needs first
    * @param forEach  one call per element of a needed part's array, or null
    * @param headers  client request headers sent along with its call
+   * @param cacheTtl how long its value is served again without a call, or null (not cached)
    */
   public record PartConfig(String name, String upstream, UriTemplate uri, boolean required, Duration timeout,
-      Fallback fallback, List<String> needs, ForEach forEach, List<String> headers) {}
+      Fallback fallback, List<String> needs, ForEach forEach, List<String> headers, Duration cacheTtl) {}
 
   /**
    * What an optional part serves when it fails: its last good value for the same request, else
@@ -122,7 +123,8 @@ public record ComposedConfig(String path, String method, List<PartConfig> parts,
       p.problem(null, "must be a mapping with at least upstream and path");
       return null;
     }
-    p.allowOnly(Set.of("upstream", "path", "required", "timeout", "fallback", "needs", "for-each", "headers"));
+    p.allowOnly(Set.of("upstream", "path", "required", "timeout", "fallback", "needs", "for-each", "headers",
+        "cache-ttl"));
     String upstream = p.requiredString("upstream");
     if (upstream != null && !upstreams.contains(upstream)) {
       p.problem("upstream", "unknown upstream '" + upstream + "' (known: " + upstreams + ")");
@@ -157,12 +159,17 @@ public record ComposedConfig(String path, String method, List<PartConfig> parts,
         : UriTemplate.parse(uriText, p, "path", params, needs, fe.present());
     boolean required = p.bool("required", false);
     Fallback fallback = readFallback(p.child("fallback"));
+    Duration cacheTtl = p.child("cache-ttl").present() ? p.duration("cache-ttl", null) : null;
+    if (cacheTtl != null && cacheTtl.isZero()) {
+      p.problem("cache-ttl", "must be more than 0 (leave it out for no cache)");
+      cacheTtl = null;
+    }
     if (required && p.child("fallback").present()) {
       p.problem("fallback", "a required part has no fallback: its failure fails the endpoint");
     }
     List<String> headers = p.strings("headers");
     return new PartConfig(name, upstream, uri, required, p.child("timeout").present()
-        ? p.duration("timeout", null) : null, fallback, List.copyOf(needs), forEach, List.copyOf(headers));
+        ? p.duration("timeout", null) : null, fallback, List.copyOf(needs), forEach, List.copyOf(headers), cacheTtl);
   }
 
   private static Fallback readFallback(ConfigNode f) {
