@@ -3,6 +3,7 @@ package dev.bff.common.config;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,8 @@ import java.util.Set;
  * @param timeout         response timeout for this route, overriding the upstream's; null to inherit
  * @param auth            who may call it ({@code auth}; the BFF's default policy when absent)
  * @param ipFilter        IP allow/deny lists for this route (besides the server's)
+ * @param rateLimit       the rate-limit policies applied ({@code rate-limit}; the defaults when absent, none
+ *                        for {@code none})
  */
 public record RouteConfig(
     String id,
@@ -43,16 +46,17 @@ public record RouteConfig(
     Canary canary,
     Duration timeout,
     AuthConfig.AuthRule auth,
-    AccessConfig.IpFilter ipFilter) {
+    AccessConfig.IpFilter ipFilter,
+    List<String> rateLimit) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
 
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
 
-  static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth) {
+  static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
-        "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter"));
+        "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter", "rate-limit"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -113,6 +117,6 @@ public record RouteConfig(
         host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
-        AccessConfig.IpFilter.read(n.child("ip-filter")));
+        AccessConfig.IpFilter.read(n.child("ip-filter")), rateLimits.rule(n.child("rate-limit")));
   }
 }
