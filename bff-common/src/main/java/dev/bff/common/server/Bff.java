@@ -118,6 +118,9 @@ public final class Bff {
         .append(" (admin :").append(r.adminPort()).append(", ").append(instances).append(" event loops, config ")
         .append(config.source()).append(')');
     r.gateway().groups().values().forEach(g -> sb.append("\n  upstream ").append(g));
+    if (r.gateway().rateLimits().enabled()) {
+      sb.append("\n  ").append(r.gateway().rateLimits());
+    }
     for (Route route : v.table().routes()) {
       sb.append("\n  route ").append(route);
     }
