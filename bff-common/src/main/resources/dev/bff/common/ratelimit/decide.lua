@@ -5,7 +5,8 @@
 -- KEYS[i]  the bucket of limit i
 -- ARGV     three values per limit: kind (g: GCRA, s: sliding window, f: fixed window), limit (burst,
 --          or requests per window), interval in microseconds (GCRA: emission interval; else the window)
--- returns  {admitted (1 or 0), then per limit: admitted, remaining, reset, retry (microseconds)}
+-- returns  {admitted (1 or 0), then per limit: admitted, remaining, reset, retry (microseconds)};
+--          remaining and reset as after this request when it is admitted, as before it when it is not
 if redis.replicate_commands then
   redis.replicate_commands() -- TIME before writes: needed before Redis 5, a no-op since
 end
@@ -13,6 +14,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local out = {1}
 local writes = {}
+local uncounted = {} -- remaining and reset of an admitting limit if the request is refused by another
 local all = true
 for i = 1, #KEYS do
   local kind = ARGV[i * 3 - 2]
@@ -27,6 +29,7 @@ for i = 1, #KEYS do
     local next = base + size
     if next - now <= cap then
       ok, remaining, reset, retry = 1, math.floor((cap - (next - now)) / size), next - now, 0
+      uncounted[i] = {remaining + 1, base - now}
       writes[#writes + 1] = {'g', key, next, math.ceil((next - now) / 1000) + 1000}
     else
       ok, remaining, reset, retry = 0, math.max(0, math.floor((cap - (base - now)) / size)), base - now, next - now - cap
@@ -65,6 +68,7 @@ for i = 1, #KEYS do
       end
     end
     if ok == 1 then
+      uncounted[i] = {remaining + 1, reset}
       local keep = kind == 'f' and (start + size - now) or (start + 2 * size - now)
       writes[#writes + 1] = {'w', key, w, previous, current + 1, math.ceil(keep / 1000) + 1000}
     end
@@ -86,5 +90,9 @@ if all then
   end
 else
   out[1] = 0
+  for i, u in pairs(uncounted) do
+    out[(i - 1) * 4 + 3] = u[1]
+    out[(i - 1) * 4 + 4] = u[2]
+  end
 end
 return out

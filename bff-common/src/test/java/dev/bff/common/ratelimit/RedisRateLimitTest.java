@@ -267,6 +267,52 @@ class RedisRateLimitTest {
         .isEqualTo(fallback);
   }
 
+  @Test
+  void slidingWindowsQuotasAndSeveralPoliciesAreDecidedInOneScript(Vertx vertx) {
+    BffUnderTest g = BffUnderTest.start(vertx, """
+        redis: { url: "${REDIS}" }
+        upstreams:
+          svc: { instances: ["${SVC}"] }
+        rate-limits:
+          store: redis
+          policies:
+            window: { key: route, rate: 3/m, algorithm: sliding-window }
+            daily:  { key: route, rate: 100/s, quota: 2/day }
+            tight:  { key: ip, rate: 1/m, burst: 2 }
+            wide:   { key: route, rate: 1/m, burst: 10 }
+        routes:
+          - { path: "/window/**", upstream: svc, rate-limit: [window] }
+          - { path: "/daily/**", upstream: svc, rate-limit: [daily] }
+          - { path: "/both/**", upstream: svc, rate-limit: [tight, wide] }
+        """, Map.of("SVC", svc.url(), "REDIS", redis.url()));
+    gateways.add(g);
+    for (int i = 2; i >= 0; i--) {
+      Response r = g.get("/window/x");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.header("RateLimit")).startsWith("\"window\";r=" + i + ";");
+    }
+    Response window = g.get("/window/x");
+    assertThat(window.status()).isEqualTo(429);
+    assertThat(Long.parseLong(window.header("Retry-After"))).isBetween(1L, 90L);
+    long untilMidnight = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1)
+        .atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond() - System.currentTimeMillis() / 1000;
+    org.junit.jupiter.api.Assumptions.assumeTrue(untilMidnight > 30, "not within 30 s of midnight UTC");
+    assertThat(g.get("/daily/x").header("RateLimit")).contains("\"daily-quota\";r=1;");
+    assertThat(g.get("/daily/x").status()).isEqualTo(200);
+    Response daily = g.get("/daily/x");
+    assertThat(daily.status()).isEqualTo(429);
+    assertThat(Long.parseLong(daily.header("Retry-After"))).isBetween(untilMidnight - 5, untilMidnight + 1);
+    assertThat(g.get("/both/x").status()).isEqualTo(200);
+    assertThat(g.get("/both/x").status()).isEqualTo(200);
+    for (int i = 0; i < 3; i++) {
+      Response r = g.get("/both/x");
+      assertThat(r.status()).isEqualTo(429);
+      assertThat(r.json().getString("detail")).contains("tight").doesNotContain("wide");
+      assertThat(r.header("RateLimit")).as("refused requests take nothing from wide")
+          .isEqualTo("\"tight\";r=0;t=120, \"wide\";r=8;t=120");
+    }
+  }
+
   private List<String> warnings() {
     return logs.lines.stream().filter(l -> l.startsWith("WARN")).toList();
   }
