@@ -13,6 +13,7 @@ import java.util.Map;
  * @param endpoints settings of endpoints, by name
  * @param auth      client authentication (JWT issuers, API keys, client certificates, default policy)
  * @param redis     the Redis replicas share, or null (everything stays in memory)
+ * @param rateLimits rate-limit policies and their store ({@link RateLimitConfig#NONE} without the block)
  */
 public record BffConfig(
     String source,
@@ -21,11 +22,12 @@ public record BffConfig(
     List<RouteConfig> routes,
     Map<String, EndpointConfig> endpoints,
     AuthConfig auth,
-    RedisConfig redis) {
+    RedisConfig redis,
+    RateLimitConfig rateLimits) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {
     EndpointConfig e = endpoints.get(name);
-    return e != null ? e : EndpointConfig.defaults(name, auth.defaultPolicy());
+    return e != null ? e : EndpointConfig.defaults(name, auth.defaultPolicy(), rateLimits.defaults());
   }
 }

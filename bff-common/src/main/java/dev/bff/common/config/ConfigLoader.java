@@ -80,8 +80,9 @@ public final class ConfigLoader {
     if (!top.isObject()) {
       throw new ConfigException(source, List.of(new ConfigProblem("", "must be a YAML mapping with server, upstreams and routes")));
     }
-    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis"));
+    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis", "rate-limits"));
     RedisConfig redis = RedisConfig.read(top.child("redis"));
+    RateLimitConfig rateLimits = RateLimitConfig.read(top.child("rate-limits"), redis);
     AuthConfig auth = AuthConfig.read(top.child("auth"));
     if (auth.apiKeys() != null && auth.apiKeys().redis() != null && redis == null) {
       top.problem("auth.api-keys.redis", "needs the top-level redis block (url) to know which Redis");
@@ -98,7 +99,7 @@ public final class ConfigLoader {
         rn.problem(null, "must be a mapping with at least path and upstream");
         continue;
       }
-      RouteConfig r = RouteConfig.read(i, rn, auth.defaultPolicy());
+      RouteConfig r = RouteConfig.read(i, rn, auth.defaultPolicy(), rateLimits);
       String missing = auth.unconfigured(r.auth());
       if (missing != null) {
         rn.problem("auth", missing);
@@ -116,7 +117,7 @@ public final class ConfigLoader {
     }
     Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();
     top.entries("endpoints").forEach((name, n) -> {
-      EndpointConfig e = EndpointConfig.read(name, n, upstreams.keySet(), auth.defaultPolicy());
+      EndpointConfig e = EndpointConfig.read(name, n, upstreams.keySet(), auth.defaultPolicy(), rateLimits);
       String missing = auth.unconfigured(e.auth());
       if (missing != null) {
         n.problem("auth", missing);
@@ -127,6 +128,6 @@ public final class ConfigLoader {
       throw new ConfigException(source, problems);
     }
     return new BffConfig(source, server, java.util.Collections.unmodifiableMap(upstreams), List.copyOf(routes),
-        java.util.Collections.unmodifiableMap(endpoints), auth, redis);
+        java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits);
   }
 }

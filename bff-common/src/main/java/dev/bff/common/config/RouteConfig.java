@@ -3,6 +3,7 @@ package dev.bff.common.config;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,8 @@ import java.util.Set;
  * @param auth            who may call it ({@code auth}; the BFF's default policy when absent)
  * @param ipFilter        IP allow/deny lists for this route (besides the server's)
  * @param bodyCheck       JSON body checks before the upstream is called, or null (the body streams)
+ * @param rateLimit       the rate-limit policies applied ({@code rate-limit}; the defaults when absent, none
+ *                        for {@code none})
  */
 public record RouteConfig(
     String id,
@@ -45,17 +48,18 @@ public record RouteConfig(
     Duration timeout,
     AuthConfig.AuthRule auth,
     AccessConfig.IpFilter ipFilter,
-    BodyCheckConfig bodyCheck) {
+    BodyCheckConfig bodyCheck,
+    List<String> rateLimit) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
 
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
 
-  static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth) {
+  static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check"));
+        "body-check", "rate-limit"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -116,6 +120,7 @@ public record RouteConfig(
         host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
-        AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")));
+        AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
+        rateLimits.rule(n.child("rate-limit")));
   }
 }

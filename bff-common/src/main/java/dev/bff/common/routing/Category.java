@@ -25,6 +25,8 @@ public enum Category {
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   /** The request line (URI) is longer than allowed. */
   URI_TOO_LONG(414, "uri-too-long", "URI too long"),
+  /** A rate limit or quota refuses the request (429 with Retry-After). */
+  RATE_LIMITED(429, "rate-limited", "Too many requests"),
   /** The headers are larger than allowed. */
   HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large"),
   /** The upstream could not be connected to (refused, unknown host). */
@@ -39,6 +41,8 @@ public enum Category {
   CIRCUIT_OPEN(503, "circuit-open", "Circuit open"),
   /** The keys to verify credentials are not available (identity provider unreachable since start). */
   AUTH_UNAVAILABLE(503, "auth-unavailable", "Authentication unavailable"),
+  /** The shared rate-limit store cannot be asked and the rate limits fail closed. */
+  RATE_LIMIT_UNAVAILABLE(503, "rate-limit-unavailable", "Rate limiting unavailable"),
   /** The gateway is shutting down and accepts no new work. */
   SHUTTING_DOWN(503, "shutting-down", "Shutting down"),
   /** The upstream did not answer in time (connect, response or idle timeout). */

@@ -10,8 +10,9 @@ import io.vertx.ext.web.Router;
 
 /**
  * The admin listener, separate from client traffic: {@code /health/live} (the process runs),
- * {@code /health/ready} (routes are up and the BFF is not draining) and {@code /admin/upstreams}
- * (instances, their health and ejections, and circuit breaker states).
+ * {@code /health/ready} (routes are up and the BFF is not draining), {@code /admin/upstreams}
+ * (instances, their health and ejections, and circuit breaker states) and {@code /admin/rate-limits}
+ * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors).
  */
 final class AdminServer {
   private final Vertx vertx;
@@ -40,6 +41,7 @@ final class AdminServer {
       gateway.groups().forEach((name, g) -> out.put(name, g.toJson()));
       ctx.json(out);
     });
+    router.get("/admin/rate-limits").handler(ctx -> ctx.json(gateway.rateLimits().toJson()));
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
   }

@@ -140,6 +140,9 @@ public final class Bff {
     describeTls(sb, "TLS", sc.tls(), r.gateway().tls());
     describeTls(sb, "mTLS", sc.mtls() == null ? null : sc.mtls().tls(), r.gateway().mtls());
     r.gateway().groups().values().forEach(g -> sb.append("\n  upstream ").append(g));
+    if (r.gateway().rateLimits().enabled()) {
+      sb.append("\n  ").append(r.gateway().rateLimits());
+    }
     for (Route route : v.table().routes()) {
       sb.append("\n  route ").append(route);
     }

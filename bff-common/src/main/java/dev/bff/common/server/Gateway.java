@@ -14,6 +14,8 @@ import dev.bff.common.config.ServerConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigProblem;
 import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.ratelimit.MemoryStore;
+import dev.bff.common.ratelimit.RateLimits;
 import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.Endpoints;
 import dev.bff.common.tls.ServerTls;
@@ -53,6 +55,7 @@ public final class Gateway {
   private final Authenticators auth;
   private final SharedRedis redis;
   private final IdentityHeaders identity;
+  private final RateLimits rateLimits;
   private volatile boolean ready;
 
   /**
@@ -133,6 +136,13 @@ public final class Gateway {
     this.auth = Authenticators.of(vertx, config.auth(), redis);
     this.jwt = auth.jwt();
     this.identity = IdentityHeaders.of(config.auth());
+    this.rateLimits = new RateLimits(config.rateLimits(), redis, config.server().trustedProxies(),
+        MemoryStore::epochNanos);
+  }
+
+  /** The rate-limit policies, their store and counters, shared by all event loops. */
+  public RateLimits rateLimits() {
+    return rateLimits;
   }
 
   /** The JWT verifier shared by all event loops, or null when the BFF accepts no tokens. */

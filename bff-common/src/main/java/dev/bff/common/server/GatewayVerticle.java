@@ -73,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
     for (RouteConfig r : cfg.routes()) {
       UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
       Target t = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
-      t = guarded(r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.auth());
+      t = guarded(limited(r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.id(), r.rateLimit()), r.auth());
       if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
         t = new IpGuard(t, r.ipFilter(), forwarding);
       }
@@ -92,7 +92,8 @@ public final class GatewayVerticle extends VerticleBase {
           + " -> ") + describe(s.handler());
       Target t = new EndpointTarget(s.name(), h, ec, calls::get, sc.limits().maxBodySize(), sc.compression(),
           chain, gateway.identity());
-      t = guarded(ec.bodyCheck() == null ? t : new BodyCheck(t, ec.bodyCheck()), ec.auth());
+      t = guarded(limited(ec.bodyCheck() == null ? t : new BodyCheck(t, ec.bodyCheck()), s.name(), ec.rateLimit()),
+          ec.auth());
       Set<String> methods = s.method() == HttpMethod.GET ? Set.of("GET", "HEAD") : Set.of(s.method().name());
       routes.add(new Route(s.name(), PathPattern.compile(s.path()), methods, null, Map.of(), t, order++));
     }
@@ -132,6 +133,11 @@ public final class GatewayVerticle extends VerticleBase {
   /** The target behind an authentication guard unless the rule is public. */
   private Target guarded(Target t, AuthConfig.AuthRule rule) {
     return rule.isPublic() ? t : new Guard(t, rule, gateway.auth(), gateway.identity());
+  }
+
+  /** The target under its rate-limit policies (after authentication, before the upstream), if any. */
+  private Target limited(Target t, String id, List<String> policies) {
+    return gateway.rateLimits().guard(t, id, policies);
   }
 
   /** A handler or stage as the start-up log shows it: its own description, or "java" for a lambda. */

@@ -40,7 +40,7 @@ public final class SharedRedis {
   /** Sends one command; fails when Redis does not answer within the timeout or answers an error. */
   public Future<Response> send(Request request) {
     return client.send(request).timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS).andThen(ar -> {
-      if (ar.succeeded()) {
+      if (ar.succeeded() || ar.cause() instanceof Response) { // an error reply (e.g. NOSCRIPT) is an answer
         if (down.compareAndSet(true, false)) {
           LOG.info("{} answers again", config);
         }

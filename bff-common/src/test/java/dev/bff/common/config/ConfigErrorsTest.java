@@ -247,8 +247,74 @@ class ConfigErrorsTest {
         bad("claim placeholder on a public endpoint", UPSTREAMS + "auth:\n  default: public\n  jwt:\n    issuers: "
                 + "[ { issuer: https://i, jwks-url: https://i/k } ]\nendpoints:\n  me:\n    path: /me\n    parts:\n"
                 + "      u: { upstream: catalog, path: \"/users/{claim.sub}\" }\n",
-            "endpoints.me.parts.u.path", "the endpoint is public"));
+            "endpoints.me.parts.u.path", "the endpoint is public"),
+        bad("route naming an unknown rate-limit policy", RATE_LIMITS
+                + "routes:\n  - { path: /a, upstream: catalog, rate-limit: [per-ip, per-ipp] }\n",
+            "routes[0].rate-limit[1]", "unknown rate-limit policy 'per-ipp' (known: [per-ip])"),
+        bad("endpoint naming an unknown rate-limit policy", RATE_LIMITS + "endpoints:\n  x: { rate-limit: nope }\n",
+            "endpoints.x.rate-limit", "unknown rate-limit policy 'nope'"),
+        bad("unknown default policy", UPSTREAMS + "rate-limits:\n  default: [everyone]\n",
+            "rate-limits.default[0]", "unknown rate-limit policy 'everyone' (known: [])"),
+        bad("bad rate", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip, rate: 10/fortnight }\n",
+            "rate-limits.policies.p.rate", "must be a count per period like 10/s, 600/m, 1000/h or 10000/day, "
+                + "was '10/fortnight'"),
+        bad("rate without a count", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip, rate: fast }\n",
+            "rate-limits.policies.p.rate", "must be a count per period"),
+        bad("zero rate", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip, rate: 0/s }\n",
+            "rate-limits.policies.p.rate", "must be a count per period"),
+        bad("rate too fast", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip, rate: 2000000/s }\n",
+            "rate-limits.policies.p.rate", "at most 1000000 per second"),
+        bad("burst of zero", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip, rate: 1/s, burst: 0 }\n",
+            "rate-limits.policies.p.burst", "must be between 1 and"),
+        bad("burst without a rate", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip, quota: 5/day, burst: 2 }\n",
+            "rate-limits.policies.p.burst", "needs a rate"),
+        bad("burst refilling for years", UPSTREAMS
+                + "rate-limits:\n  policies:\n    p: { key: ip, rate: 1/day, burst: 1000 }\n",
+            "rate-limits.policies.p.burst", "more than 366 days"),
+        bad("policy without rate or quota", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip }\n",
+            "rate-limits.policies.p", "needs rate (e.g. 10/s) or quota"),
+        bad("policy without a key", UPSTREAMS + "rate-limits:\n  policies:\n    p: { rate: 1/s }\n",
+            "rate-limits.policies.p.key", "is required"),
+        bad("unknown key", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: cookie, rate: 1/s }\n",
+            "rate-limits.policies.p.key", "must be ip, user, user-or-ip, partner, client-cert, route or header:NAME"),
+        bad("header key without a valid name", UPSTREAMS
+                + "rate-limits:\n  policies:\n    p: { key: \"header:X Tenant\", rate: 1/s }\n",
+            "rate-limits.policies.p.key", "needs a valid header name"),
+        bad("unknown algorithm", UPSTREAMS
+                + "rate-limits:\n  policies:\n    p: { key: ip, rate: 1/s, algorithm: leaky-bucket }\n",
+            "rate-limits.policies.p.algorithm", "must be gcra or sliding-window"),
+        bad("typo in a policy", UPSTREAMS + "rate-limits:\n  policies:\n    p: { key: ip, rate: 1/s, brust: 5 }\n",
+            "rate-limits.policies.p.brust", "unknown key"),
+        bad("plans on an ip key", UPSTREAMS
+                + "rate-limits:\n  policies:\n    p: { key: ip, plans: { basic: { rate: 1/s } } }\n",
+            "rate-limits.policies.p.plans", "need key partner or client-cert"),
+        bad("plans and a rate together", UPSTREAMS
+                + "rate-limits:\n  policies:\n    p: { key: partner, rate: 1/s, plans: { basic: { rate: 1/s } } }\n",
+            "rate-limits.policies.p.rate", "cannot be combined with plans"),
+        bad("a plan with a bad quota", UPSTREAMS
+                + "rate-limits:\n  policies:\n    p: { key: partner, plans: { basic: { quota: lots } } }\n",
+            "rate-limits.policies.p.plans.basic.quota", "must be a count per period"),
+        bad("a policy named none", UPSTREAMS + "rate-limits:\n  policies:\n    none: { key: ip, rate: 1/s }\n",
+            "rate-limits.policies.none", "(and not none)"),
+        bad("redis store without a redis block", UPSTREAMS + "rate-limits: { store: redis }\n",
+            "rate-limits.store", "needs the top-level redis block"),
+        bad("unknown store", UPSTREAMS + "rate-limits: { store: memcached }\n",
+            "rate-limits.store", "must be memory or redis, was 'memcached'"),
+        bad("on-store-error with the memory store", UPSTREAMS + "rate-limits: { on-store-error: fail-closed }\n",
+            "rate-limits.on-store-error", "applies only to store: redis"),
+        bad("unknown on-store-error", UPSTREAMS + "redis: { url: \"redis://127.0.0.1:6379\" }\n"
+                + "rate-limits: { store: redis, on-store-error: retry }\n",
+            "rate-limits.on-store-error", "must be fail-open or fail-closed, was 'retry'"),
+        bad("replicas zero", UPSTREAMS + "redis: { url: \"redis://127.0.0.1:6379\" }\n"
+                + "rate-limits: { store: redis, replicas: 0 }\n",
+            "rate-limits.replicas", "must be between 1 and 1000"),
+        bad("unknown header style", UPSTREAMS + "rate-limits: { headers: legacy }\n",
+            "rate-limits.headers", "must be ietf, ietf+legacy or none"),
+        bad("typo in rate-limits", UPSTREAMS + "rate-limits: { polices: {} }\n",
+            "rate-limits.polices", "unknown key"));
   }
+
+  private static final String RATE_LIMITS = UPSTREAMS + "rate-limits:\n  policies:\n    per-ip: { key: ip, rate: 10/s }\n";
 
   /** A YAML endpoint {@code e} at {@code /e/:id} with the given parts (one per line, indented by the caller). */
   private static String endpoint(String parts) {
