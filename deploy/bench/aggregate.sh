@@ -185,6 +185,7 @@ if [[ " $GATEWAYS " == *" bff "* ]]; then
     RECOMMENDATIONS_URL="$(url_of recommendations)" SHIPPING_URL="$(url_of shipping)" USERS_URL="$(url_of users)" \
     ORDERS_URL="$(url_of orders)" CART_URL="$(url_of cart)" ECHO_URL="$(url_of echo)" \
     BFF_WEB_PORT="$BFF_PORT" BFF_WEB_ADMIN_PORT="$BFF_ADMIN" BFF_HOST=127.0.0.1 BFF_ACCESS_LOG=false \
+    BFF_VISITOR_RATE=${BFF_VISITOR_RATE:-1000000/s} BFF_VISITOR_BURST=${BFF_VISITOR_BURST:-1000000} \
     $PIN_GW java $BFF_JAVA_OPTS -jar "$tmp/bff-web.jar" ${BFF_CONFIG:+--config "$BFF_CONFIG"} >"$tmp/bff.log" 2>&1 &
   gw_names+=(bff)
   gw_pid[bff]=$!

@@ -82,11 +82,8 @@ public record RateLimitConfig(Store store, OnStoreError onStoreError, int replic
         yield OnStoreError.FAIL_OPEN;
       }
     };
-    for (String k : List.of("on-store-error", "replicas", "redis-prefix")) {
-      if (store == Store.MEMORY && n.child(k).present()) {
-        n.problem(k, "applies only to store: redis (the memory store cannot fail and is not shared)");
-      }
-    }
+    // on-store-error, replicas and redis-prefix are read but unused with the memory store, so one
+    // file can switch stores with an environment variable (store: ${BFF_RATE_LIMIT_STORE:memory})
     HeaderStyle headers = switch (n.string("headers", "ietf")) {
       case "ietf" -> HeaderStyle.IETF;
       case "ietf+legacy" -> HeaderStyle.IETF_LEGACY;

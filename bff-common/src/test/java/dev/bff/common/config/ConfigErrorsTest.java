@@ -300,8 +300,6 @@ class ConfigErrorsTest {
             "rate-limits.store", "needs the top-level redis block"),
         bad("unknown store", UPSTREAMS + "rate-limits: { store: memcached }\n",
             "rate-limits.store", "must be memory or redis, was 'memcached'"),
-        bad("on-store-error with the memory store", UPSTREAMS + "rate-limits: { on-store-error: fail-closed }\n",
-            "rate-limits.on-store-error", "applies only to store: redis"),
         bad("unknown on-store-error", UPSTREAMS + "redis: { url: \"redis://127.0.0.1:6379\" }\n"
                 + "rate-limits: { store: redis, on-store-error: retry }\n",
             "rate-limits.on-store-error", "must be fail-open or fail-closed, was 'retry'"),
