@@ -13,6 +13,7 @@ import java.util.Map;
  * @param endpoints settings of endpoints, by name
  * @param auth      client authentication (JWT issuers, API keys, client certificates, default policy)
  * @param redis     the Redis replicas share, or null (everything stays in memory)
+ * @param cache     the response cache's store (routes and endpoints opt in with their own {@code cache})
  */
 public record BffConfig(
     String source,
@@ -21,7 +22,8 @@ public record BffConfig(
     List<RouteConfig> routes,
     Map<String, EndpointConfig> endpoints,
     AuthConfig auth,
-    RedisConfig redis) {
+    RedisConfig redis,
+    CacheConfig cache) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param auth            who may call it ({@code auth}; the BFF's default policy when absent)
  * @param ipFilter        IP allow/deny lists for this route (besides the server's)
  * @param bodyCheck       JSON body checks before the upstream is called, or null (the body streams)
+ * @param cache           how its GET answers are cached, or null when they are not
  */
 public record RouteConfig(
     String id,
@@ -45,7 +46,8 @@ public record RouteConfig(
     Duration timeout,
     AuthConfig.AuthRule auth,
     AccessConfig.IpFilter ipFilter,
-    BodyCheckConfig bodyCheck) {
+    BodyCheckConfig bodyCheck,
+    RouteCacheConfig cache) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -55,7 +57,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check"));
+        "body-check", "cache"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -116,6 +118,15 @@ public record RouteConfig(
         host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
-        AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")));
+        AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
+        cache(n, methods));
+  }
+
+  private static RouteCacheConfig cache(ConfigNode n, Set<String> methods) {
+    RouteCacheConfig c = RouteCacheConfig.read(n.child("cache"));
+    if (c != null && !methods.isEmpty() && !methods.contains("GET")) {
+      n.problem("cache", "caches GET answers but the route allows only " + methods);
+    }
+    return c;
   }
 }
