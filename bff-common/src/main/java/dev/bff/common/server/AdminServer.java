@@ -1,5 +1,6 @@
 package dev.bff.common.server;
 
+import dev.bff.common.cache.CacheAdmin;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Problem;
 import io.vertx.core.Future;
@@ -10,8 +11,9 @@ import io.vertx.ext.web.Router;
 
 /**
  * The admin listener, separate from client traffic: {@code /health/live} (the process runs),
- * {@code /health/ready} (routes are up and the BFF is not draining) and {@code /admin/upstreams}
- * (instances, their health and ejections, and circuit breaker states).
+ * {@code /health/ready} (routes are up and the BFF is not draining), {@code /admin/upstreams}
+ * (instances, their health and ejections, and circuit breaker states) and {@code /admin/cache}
+ * (the response cache's numbers; {@code POST /admin/cache/purge}).
  */
 final class AdminServer {
   private final Vertx vertx;
@@ -40,6 +42,7 @@ final class AdminServer {
       gateway.groups().forEach((name, g) -> out.put(name, g.toJson()));
       ctx.json(out);
     });
+    CacheAdmin.mount(router, gateway.caches());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
   }

@@ -140,6 +140,10 @@ public final class Bff {
     describeTls(sb, "TLS", sc.tls(), r.gateway().tls());
     describeTls(sb, "mTLS", sc.mtls() == null ? null : sc.mtls().tls(), r.gateway().mtls());
     r.gateway().groups().values().forEach(g -> sb.append("\n  upstream ").append(g));
+    if (config.routes().stream().anyMatch(x -> x.cache() != null)
+        || config.endpoints().values().stream().anyMatch(x -> x.cache() != null)) {
+      sb.append("\n  ").append(r.gateway().caches()); // its store; each route's cache settings are on its line
+    }
     for (Route route : v.table().routes()) {
       sb.append("\n  route ").append(route);
     }

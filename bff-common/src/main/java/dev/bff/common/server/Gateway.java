@@ -3,6 +3,7 @@ package dev.bff.common.server;
 import dev.bff.common.aggregate.Composition;
 import dev.bff.common.auth.Authenticators;
 import dev.bff.common.auth.IdentityHeaders;
+import dev.bff.common.cache.Caches;
 import dev.bff.common.store.SharedRedis;
 import dev.bff.common.auth.JwtAuthenticator;
 import dev.bff.common.aggregate.Part;
@@ -53,6 +54,7 @@ public final class Gateway {
   private final Authenticators auth;
   private final SharedRedis redis;
   private final IdentityHeaders identity;
+  private final Caches caches;
   private volatile boolean ready;
 
   /**
@@ -133,6 +135,12 @@ public final class Gateway {
     this.auth = Authenticators.of(vertx, config.auth(), redis);
     this.jwt = auth.jwt();
     this.identity = IdentityHeaders.of(config.auth());
+    this.caches = new Caches(config.cache(), redis, module.name());
+  }
+
+  /** The response cache shared by all event loops (its store, counters, and one cache per cached route). */
+  public Caches caches() {
+    return caches;
   }
 
   /** The JWT verifier shared by all event loops, or null when the BFF accepts no tokens. */

@@ -72,7 +72,8 @@ public final class GatewayVerticle extends VerticleBase {
     int order = 0;
     for (RouteConfig r : cfg.routes()) {
       UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-      Target t = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+      ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+      Target t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
       t = guarded(r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.auth());
       if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
         t = new IpGuard(t, r.ipFilter(), forwarding);
