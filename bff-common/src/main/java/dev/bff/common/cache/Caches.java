@@ -4,6 +4,7 @@ import dev.bff.common.config.CacheConfig;
 import dev.bff.common.config.RouteCacheConfig;
 import dev.bff.common.config.ServerConfig.CompressionConfig;
 import dev.bff.common.proxy.ProxyTarget;
+import dev.bff.common.routing.Stage;
 import dev.bff.common.routing.Target;
 import dev.bff.common.store.SharedRedis;
 import io.vertx.core.Future;
@@ -44,6 +45,11 @@ public final class Caches {
   /** A proxied route behind the cache. */
   public Target route(ProxyTarget proxy, RouteCacheConfig policy, CompressionConfig compression) {
     return new CachedRoute(proxy, cache(proxy.route().id(), policy), new HitWriter(compression, config.xCacheHeader()));
+  }
+
+  /** The stage caching an endpoint's answers. */
+  public Stage endpoint(String name, RouteCacheConfig policy) {
+    return new CacheStage(cache("endpoint:" + name, policy), config.xCacheHeader());
   }
 
   private ResponseCache cache(String id, RouteCacheConfig policy) {

@@ -85,6 +85,9 @@ public final class GatewayVerticle extends VerticleBase {
       List<Stage> stages = new ArrayList<>(eps.stages());
       stages.addAll(s.stages());
       EndpointConfig ec = cfg.endpoint(s.name());
+      if (ec.cache() != null) { // outside field selection: a hit is written as stored, never re-encoded
+        stages.add(gateway.caches().endpoint(s.name(), ec.cache()));
+      }
       if (ec.fieldsParam() != null) {
         stages.add(new FieldSelection(ec.fieldsParam()));
       }
