@@ -32,7 +32,9 @@ public final class Caches {
    * @param bffName names the default Redis key prefix, so BFFs sharing a Redis do not share entries
    */
   public Caches(CacheConfig config, SharedRedis redis, String bffName) {
-    this(config, new MemoryStore(config.maxBytes()), System::currentTimeMillis);
+    this(config, config.store() == CacheConfig.Store.REDIS
+        ? new RedisCacheStore(redis, config.prefix() != null ? config.prefix() : "bff:cache:" + bffName + ":")
+        : new MemoryStore(config.maxBytes()), System::currentTimeMillis);
   }
 
   /** Over a given store and clock (tests). */
