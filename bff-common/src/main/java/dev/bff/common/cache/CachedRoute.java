@@ -29,8 +29,8 @@ public final class CachedRoute implements Target {
   private final ResponseCache cache;
   private final HitWriter writer;
 
-  /** Puts {@code proxy} behind {@code cache}. */
-  public CachedRoute(ProxyTarget proxy, ResponseCache cache, HitWriter writer) {
+  /** Puts {@code proxy} behind {@code cache}; {@code writer} answers from entries. */
+  CachedRoute(ProxyTarget proxy, ResponseCache cache, HitWriter writer) {
     this.proxy = proxy;
     this.cache = cache;
     this.writer = writer;

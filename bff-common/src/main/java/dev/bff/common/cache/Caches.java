@@ -99,16 +99,6 @@ public final class Caches {
     return store.stats().mergeIn(stats.toJson()).put("maxObjectSize", config.maxObjectSize());
   }
 
-  /** The counters (tests). */
-  public CacheStats counters() {
-    return stats;
-  }
-
-  /** The store. */
-  public CacheStore store() {
-    return store;
-  }
-
   @Override
   public String toString() {
     return config.toString();

@@ -143,11 +143,6 @@ public final class MemoryStore implements CacheStore {
     return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
   }
 
-  /** Removes expired entries now (tests). */
-  public void cleanUp() {
-    cache.cleanUp();
-  }
-
   @Override
   public JsonObject stats() {
     return new JsonObject().put("store", "memory").put("entries", cache.estimatedSize()).put("bytes", bytes())

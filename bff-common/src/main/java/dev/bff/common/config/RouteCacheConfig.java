@@ -177,6 +177,12 @@ public record RouteCacheConfig(Duration ttl, Duration staleWhileRevalidate, Dura
     if (perUser) {
       sb.append(",per-user");
     }
+    if (!statuses.equals(DEFAULT_STATUSES)) {
+      sb.append(" statuses=").append(new java.util.TreeSet<>(statuses));
+    }
+    if (!tagsHeader.equalsIgnoreCase("Surrogate-Key")) {
+      sb.append(" tags-header=").append(tagsHeader);
+    }
     sb.append(" methods=").append(methods);
     if (clientCacheControl == ClientCacheControl.HONOUR) {
       sb.append(" client-cache-control=honour");

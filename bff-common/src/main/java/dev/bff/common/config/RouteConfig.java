@@ -119,13 +119,18 @@ public record RouteConfig(
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
-        cache(n, methods));
+        cache(n, methods, rewrite));
   }
 
-  private static RouteCacheConfig cache(ConfigNode n, Set<String> methods) {
+  private static RouteCacheConfig cache(ConfigNode n, Set<String> methods, String rewrite) {
     RouteCacheConfig c = RouteCacheConfig.read(n.child("cache"));
     if (c != null && !methods.isEmpty() && !methods.contains("GET")) {
       n.problem("cache", "caches GET answers but the route allows only " + methods);
+    }
+    if (c != null && !c.perUser() && rewrite != null && rewrite.contains("{claim.")) {
+      // one client path reaches a different upstream resource per caller: keyed by path alone, one caller's answer
+      // would be served to another
+      n.problem("cache", "needs per-user: true, since the rewrite uses a {claim.*} placeholder");
     }
     return c;
   }

@@ -47,6 +47,12 @@ class RedisCacheTest {
         svc: { instances: ["${SVC}"], retry: { attempts: 0 } }
       routes:
         - { id: products, path: "/c/**", upstream: svc, cache: { ttl: 60s } }
+      endpoints:
+        page:
+          path: /page/:id
+          cache: { ttl: 60s }
+          parts:
+            item: { upstream: svc, path: "/items/{id}", required: true }
       """;
 
   Vertx vertx;
@@ -71,7 +77,7 @@ class RedisCacheTest {
     redis = TestRedis.start();
     svc = FakeUpstream.start(vertx, "svc");
     svc.handler(req -> req.response().putHeader("Surrogate-Key", "product-" + req.path().replaceAll(".*/", ""))
-        .end("v" + version.incrementAndGet()));
+        .putHeader("Content-Type", "application/json").end("{\"v\":" + version.incrementAndGet() + "}"));
     Map<String, String> vars = Map.of("SVC", svc.url(), "REDIS", redis.url());
     a = BffUnderTest.start(vertx, YAML, vars);
     b = BffUnderTest.start(vertx, YAML, vars);
@@ -110,10 +116,21 @@ class RedisCacheTest {
     assertThat(xCache(a.get("/c/products/1"))).isEqualTo("MISS");
     var fromB = b.get("/c/products/1");
     assertThat(xCache(fromB)).isEqualTo("HIT");
-    assertThat(fromB.body().toString()).isEqualTo("v1");
+    assertThat(fromB.body().toString()).isEqualTo("{\"v\":1}");
     assertThat(svc.count()).isEqualTo(1);
     assertThat(redis.run("KEYS", "bff:cache:*")).contains("GET /c/products/1 @products")
         .contains("tag:product-1");
+  }
+
+  @Test
+  void anEndpointAnswerOneReplicaStoredIsServedByTheOther() {
+    var fromA = a.get("/page/9");
+    assertThat(xCache(fromA)).isEqualTo("MISS");
+    var fromB = b.get("/page/9");
+    assertThat(xCache(fromB)).isEqualTo("HIT");
+    assertThat(fromB.body()).isEqualTo(fromA.body());
+    assertThat(fromB.json().getJsonObject("item").getInteger("v")).isEqualTo(1);
+    assertThat(svc.count()).isEqualTo(1);
   }
 
   @Test

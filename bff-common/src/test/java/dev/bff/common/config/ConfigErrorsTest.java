@@ -280,6 +280,10 @@ class ConfigErrorsTest {
         bad("cache on a route that allows no GET", UPSTREAMS
                 + "routes:\n  - { path: /a, upstream: catalog, methods: [POST], cache: { ttl: 5s } }\n",
             "routes[0].cache", "caches GET answers but the route allows only [POST]"),
+        bad("shared cache on a route that rewrites by the caller's claim", UPSTREAMS + "auth:\n  jwt:\n    issuers: "
+                + "[ { issuer: https://i, jwks-url: https://i/k } ]\nroutes:\n  - { path: /cart, upstream: catalog, "
+                + "rewrite: \"/cart/{claim.sub}\", cache: { ttl: 5s } }\n",
+            "routes[0].cache", "needs per-user: true"),
         bad("unknown client cache-control policy", UPSTREAMS
                 + "routes:\n  - { path: /a, upstream: catalog, cache: { client-cache-control: obey } }\n",
             "routes[0].cache.client-cache-control", "must be ignore or honour"),
