@@ -27,6 +27,7 @@ final class CaptureTap implements ResponseTap {
   private final boolean leased;
   private boolean done;
   private Buffer body; // the copy while capturing, else null
+  private boolean sized; // the body's length was declared: its buffer has exactly that capacity
   private int status;
   private MultiMap headers;
   private Freshness freshness;
@@ -91,6 +92,7 @@ final class CaptureTap implements ResponseTap {
     receivedAt = now;
     tags = Storable.tags(raw, cache.policy().tagsHeader());
     vary = Storable.vary(raw);
+    sized = declared >= 0;
     body = Buffer.buffer(declared > 0 ? (int) declared : 512);
     return false;
   }
@@ -115,7 +117,9 @@ final class CaptureTap implements ResponseTap {
       finish(null, null);
       return;
     }
-    CachedResponse entry = CachedResponse.of(status, headers, body, receivedAt, freshness, tags, vary);
+    // a grown buffer may hold twice its length: store an exact copy, so max-bytes weighs what is held
+    Buffer kept = sized ? body : body.copy();
+    CachedResponse entry = CachedResponse.of(status, headers, kept, receivedAt, freshness, tags, vary);
     body = null;
     cache.store(key, requestHeaders, entry);
     finish(entry, CacheStatus.HIT);
