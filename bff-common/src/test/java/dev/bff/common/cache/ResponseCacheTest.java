@@ -53,6 +53,7 @@ class ResponseCacheTest {
           - { id: keyed, path: "/k/**", upstream: svc, auth: api-key, cache: { ttl: 60s } }
           - { id: per-user, path: "/u/**", upstream: svc, auth: api-key, cache: { ttl: 60s, per-user: true } }
           - { id: off, path: "/off/**", upstream: svc }
+          - { id: listed, path: "/l/**", upstream: svc, cache: { ttl: 60s, key: { query: [page], headers: [X-Tenant] } } }
         """.formatted(sha256(ACME), sha256(GLOBEX)), Map.of("SVC", svc.url()));
   }
 
@@ -292,6 +293,16 @@ class ResponseCacheTest {
     assertThat(xCache(post)).isEqualTo("BYPASS");
     var after = bff.get("/c/item");
     assertThat(xCache(after)).as("a successful POST invalidated the URI").isEqualTo("MISS");
+    assertThat(svc.count()).isEqualTo(3);
+  }
+
+  @Test
+  void listedQueryParametersAndKeyHeadersMakeTheKey() {
+    answer(200);
+    bff.get("/l/q?page=1&utm=a", Map.of("X-Tenant", "t1"));
+    assertThat(xCache(bff.get("/l/q?utm=b&page=1", Map.of("X-Tenant", "t1")))).as("utm is not keyed").isEqualTo("HIT");
+    assertThat(xCache(bff.get("/l/q?page=1", Map.of("X-Tenant", "t2")))).as("another tenant").isEqualTo("MISS");
+    assertThat(xCache(bff.get("/l/q?page=2", Map.of("X-Tenant", "t1")))).isEqualTo("MISS");
     assertThat(svc.count()).isEqualTo(3);
   }
 
