@@ -14,6 +14,7 @@ import java.util.Map;
  * @param auth      client authentication (JWT issuers, API keys, client certificates, default policy)
  * @param redis     the Redis replicas share, or null (everything stays in memory)
  * @param rateLimits rate-limit policies and their store ({@link RateLimitConfig#NONE} without the block)
+ * @param cache     the response cache's store (routes and endpoints opt in with their own {@code cache})
  */
 public record BffConfig(
     String source,
@@ -23,7 +24,8 @@ public record BffConfig(
     Map<String, EndpointConfig> endpoints,
     AuthConfig auth,
     RedisConfig redis,
-    RateLimitConfig rateLimits) {
+    RateLimitConfig rateLimits,
+    CacheConfig cache) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {

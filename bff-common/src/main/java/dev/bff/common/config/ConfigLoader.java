@@ -80,10 +80,11 @@ public final class ConfigLoader {
     if (!top.isObject()) {
       throw new ConfigException(source, List.of(new ConfigProblem("", "must be a YAML mapping with server, upstreams and routes")));
     }
-    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis", "rate-limits"));
+    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis", "rate-limits", "cache"));
     RedisConfig redis = RedisConfig.read(top.child("redis"));
     RateLimitConfig rateLimits = RateLimitConfig.read(top.child("rate-limits"), redis);
     AuthConfig auth = AuthConfig.read(top.child("auth"));
+    CacheConfig cache = CacheConfig.read(top.child("cache"), redis != null);
     if (auth.apiKeys() != null && auth.apiKeys().redis() != null && redis == null) {
       top.problem("auth.api-keys.redis", "needs the top-level redis block (url) to know which Redis");
     }
@@ -128,6 +129,6 @@ public final class ConfigLoader {
       throw new ConfigException(source, problems);
     }
     return new BffConfig(source, server, java.util.Collections.unmodifiableMap(upstreams), List.copyOf(routes),
-        java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits);
+        java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits, cache);
   }
 }

@@ -18,27 +18,29 @@ import java.util.regex.Pattern;
  * @param auth        who may call it ({@code auth}; the BFF's default policy when absent)
  * @param bodyCheck   JSON body checks before the endpoint runs, or null
  * @param rateLimit   the rate-limit policies applied ({@code rate-limit}; the defaults when absent)
+ * @param cache       how its answers are cached (whole), or null when they are not
  */
 public record EndpointConfig(String name, Duration deadline, boolean etag, String fieldsParam,
     ComposedConfig composed, java.util.Map<String, Duration> partTimeouts, AuthConfig.AuthRule auth,
-    BodyCheckConfig bodyCheck, java.util.List<String> rateLimit) {
+    BodyCheckConfig bodyCheck, java.util.List<String> rateLimit, RouteCacheConfig cache) {
   private static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
   private static final Pattern PARAM = Pattern.compile("[A-Za-z0-9_.-]+");
 
   /** Settings used for an endpoint that has no YAML block. */
   public static EndpointConfig defaults(String name, AuthConfig.AuthRule auth, java.util.List<String> rateLimit) {
-    return new EndpointConfig(name, DEFAULT_DEADLINE, false, null, null, java.util.Map.of(), auth, null, rateLimit);
+    return new EndpointConfig(name, DEFAULT_DEADLINE, false, null, null, java.util.Map.of(), auth, null, rateLimit,
+        null);
   }
 
   static EndpointConfig read(String name, ConfigNode n, Set<String> upstreams, AuthConfig.AuthRule defaultAuth,
       RateLimitConfig rateLimits) {
     if (!n.isObject()) {
-      n.problem(null, "must be a mapping (deadline, etag, fields-param, body-check, rate-limit; path, method, parts, "
-          + "shape for YAML endpoints)");
+      n.problem(null, "must be a mapping (deadline, etag, fields-param, body-check, rate-limit, cache; path, method, "
+          + "parts, shape for YAML endpoints)");
       return defaults(name, defaultAuth, rateLimits.defaults());
     }
     n.allowOnly(Set.of("deadline", "etag", "fields-param", "part-timeouts", "auth", "path", "method", "parts",
-        "shape", "body-check", "rate-limit"));
+        "shape", "body-check", "rate-limit", "cache"));
     String fields = n.string("fields-param", null);
     if (fields != null && !PARAM.matcher(fields).matches()) {
       n.problem("fields-param", "must be a query parameter name, was '" + fields + "'");
@@ -68,6 +70,6 @@ public record EndpointConfig(String name, Duration deadline, boolean etag, Strin
     }
     return new EndpointConfig(name, n.duration("deadline", DEFAULT_DEADLINE), n.bool("etag", false), fields,
         composed, java.util.Collections.unmodifiableMap(timeouts), auth, BodyCheckConfig.read(n.child("body-check")),
-        rateLimits.rule(n.child("rate-limit")));
+        rateLimits.rule(n.child("rate-limit")), RouteCacheConfig.read(n.child("cache")));
   }
 }

@@ -31,6 +31,7 @@ import java.util.Set;
  * @param bodyCheck       JSON body checks before the upstream is called, or null (the body streams)
  * @param rateLimit       the rate-limit policies applied ({@code rate-limit}; the defaults when absent, none
  *                        for {@code none})
+ * @param cache           how its GET answers are cached, or null when they are not
  */
 public record RouteConfig(
     String id,
@@ -49,7 +50,8 @@ public record RouteConfig(
     AuthConfig.AuthRule auth,
     AccessConfig.IpFilter ipFilter,
     BodyCheckConfig bodyCheck,
-    List<String> rateLimit) {
+    List<String> rateLimit,
+    RouteCacheConfig cache) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -59,7 +61,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit"));
+        "body-check", "rate-limit", "cache"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -121,6 +123,19 @@ public record RouteConfig(
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
-        rateLimits.rule(n.child("rate-limit")));
+        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite));
+  }
+
+  private static RouteCacheConfig cache(ConfigNode n, Set<String> methods, String rewrite) {
+    RouteCacheConfig c = RouteCacheConfig.read(n.child("cache"));
+    if (c != null && !methods.isEmpty() && !methods.contains("GET")) {
+      n.problem("cache", "caches GET answers but the route allows only " + methods);
+    }
+    if (c != null && !c.perUser() && rewrite != null && rewrite.contains("{claim.")) {
+      // one client path reaches a different upstream resource per caller: keyed by path alone, one caller's answer
+      // would be served to another
+      n.problem("cache", "needs per-user: true, since the rewrite uses a {claim.*} placeholder");
+    }
+    return c;
   }
 }

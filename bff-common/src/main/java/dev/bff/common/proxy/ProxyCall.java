@@ -51,10 +51,21 @@ final class ProxyCall {
   private Deadlines.Entry deadline;
   private boolean timedOut;
   private Breaker.Ticket ticket; // when the upstream has a circuit breaker
+  private final ResponseTap tap; // the response cache watching this call, or null
 
   ProxyCall(Exchange ex, UpstreamClient client, String uri, Forwarding forwarding, ProxyTarget.ProxySettings settings,
       Deadlines deadlines) {
+    this(ex, client, uri, forwarding, settings, deadlines, null, null);
+  }
+
+  /**
+   * A call watched by {@code tap}; {@code conditional} (when not null) replaces the client's
+   * {@code If-None-Match} and {@code If-Modified-Since}: the cache asks on its own behalf.
+   */
+  ProxyCall(Exchange ex, UpstreamClient client, String uri, Forwarding forwarding, ProxyTarget.ProxySettings settings,
+      Deadlines deadlines, ResponseTap tap, MultiMap conditional) {
     this.ex = ex;
+    this.tap = tap;
     this.deadlines = deadlines;
     this.req = ex.request();
     this.resp = ex.response();
@@ -72,6 +83,9 @@ final class ProxyCall {
       headers.set(HttpHeaders.HOST, clientAuthority.toString());
     }
     HeaderEdits.apply(settings.requestOps(), headers);
+    if (conditional != null) {
+      headers.remove(HttpHeaders.IF_NONE_MATCH).remove(HttpHeaders.IF_MODIFIED_SINCE).addAll(conditional);
+    }
     if (hasBody && buffered != null) { // sent whole: its own length, whatever the client's framing was
       headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(buffered.length()));
     }
@@ -248,6 +262,11 @@ final class ProxyCall {
       release();
       return;
     }
+    if (tap != null && tap.head(cresp)) { // answered from the cache: the upstream's body is not wanted
+      done = true;
+      cresp.body().onComplete(x -> release());
+      return;
+    }
     resp.setStatusCode(status);
     String message = cresp.statusMessage();
     if (message != null && !message.isEmpty()) {
@@ -262,6 +281,9 @@ final class ProxyCall {
       }
       release();
       done = true;
+      if (tap != null) {
+        tap.abort();
+      }
       ex.fail(Failures.classify(t), Failures.describe(Failures.classify(t), group.name()));
     });
     cresp.endHandler(v -> {
@@ -272,10 +294,16 @@ final class ProxyCall {
         resp.trailers().addAll(trailers);
       }
       resp.end();
+      if (tap != null) {
+        tap.end();
+      }
     });
   }
 
   private void downloadChunk(Buffer b) {
+    if (tap != null) {
+      tap.chunk(b);
+    }
     resp.write(b);
     if (resp.writeQueueFull()) {
       HttpClientResponse cresp = creq.response().result();
@@ -323,6 +351,9 @@ final class ProxyCall {
         ticket.neutral();
       }
     }
+    if (tap != null && tap.failed(c)) {
+      return; // served stale
+    }
     io.vertx.core.Future<Void> sent = ex.fail(c, Failures.describe(c, group.name()));
     if (hasBody && !req.isEnded()) { // the unread body makes the connection unusable
       closeClientAfter(sent);
@@ -338,6 +369,9 @@ final class ProxyCall {
 
   private void abortUpstream() {
     done = true;
+    if (tap != null) {
+      tap.abort();
+    }
     if (ticket != null) {
       ticket.neutral(); // a no-op when the response head already told
     }

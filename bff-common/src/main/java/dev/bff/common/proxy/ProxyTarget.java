@@ -7,8 +7,17 @@ import dev.bff.common.routing.Exchange;
 import dev.bff.common.routing.PathMatch;
 import dev.bff.common.routing.Target;
 import dev.bff.common.upstream.UpstreamClient;
+import dev.bff.common.upstream.UpstreamResponse;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * A pass-through route compiled for one event loop: it rewrites the path, picks the upstream
@@ -50,13 +59,63 @@ public final class ProxyTarget implements Target {
 
   @Override
   public void serve(Exchange ex) {
-    UpstreamClient up = primary;
-    if (canary != null && ThreadLocalRandom.current().nextDouble(100.0) < canaryWeight) {
-      up = canary;
+    new ProxyCall(ex, pick(), uri(ex), forwarding, settings, deadlines).start();
+  }
+
+  /**
+   * Serves the exchange with {@code tap} watching the response (the response cache); when
+   * {@code conditional} is not null it replaces the client's {@code If-None-Match} and
+   * {@code If-Modified-Since} (empty: the cache wants a whole response).
+   */
+  public void serve(Exchange ex, ResponseTap tap, MultiMap conditional) {
+    new ProxyCall(ex, pick(), uri(ex), forwarding, settings, deadlines, tap, conditional).start();
+  }
+
+  /**
+   * The exchange's request, to be sent upstream again later on the cache's behalf, reading the whole
+   * answer (a background refresh: the client has its answer already). The request's headers are read
+   * now; each call of the supplier sends it. The upstream's own balancing, breaker, response timeout
+   * and retries apply; the answer's headers are as the upstream sent them.
+   */
+  public Supplier<Future<UpstreamResponse>> refresher(Exchange ex, MultiMap conditional) {
+    HttpServerRequest req = ex.request();
+    HostAndPort authority = req.authority();
+    MultiMap headers = HttpHeaders.headers().addAll(forwarding.upstreamHeaders(req, ex.requestId()));
+    if (settings.preserveHost() && authority != null) {
+      headers.set(HttpHeaders.HOST, authority.toString());
     }
+    HeaderEdits.apply(settings.requestOps(), headers);
+    headers.remove(HttpHeaders.IF_NONE_MATCH).remove(HttpHeaders.IF_MODIFIED_SINCE).remove(HttpHeaders.CONTENT_LENGTH)
+        .remove(HttpHeaders.TRANSFER_ENCODING);
+    if (conditional != null) {
+      headers.addAll(conditional);
+    }
+    String uri = uri(ex);
+    return () -> primary.call(HttpMethod.GET, uri, headers, null);
+  }
+
+  /** The headers of an upstream response as a client of this route gets them (hop-by-hop removed, edits applied). */
+  public MultiMap clientHeaders(MultiMap upstream, HttpVersion version) {
+    MultiMap out = HttpHeaders.headers();
+    ResponseHead.filter(upstream, out, version, settings);
+    return out;
+  }
+
+  /** The route's configuration. */
+  public RouteConfig route() {
+    return route;
+  }
+
+  private UpstreamClient pick() {
+    if (canary != null && ThreadLocalRandom.current().nextDouble(100.0) < canaryWeight) {
+      return canary;
+    }
+    return primary;
+  }
+
+  private String uri(Exchange ex) {
     PathMatch m = ex.match();
-    String uri = rewrite.apply(ex.path(), m, ex.request().query(), ex.principal());
-    new ProxyCall(ex, up, uri, forwarding, settings, deadlines).start();
+    return rewrite.apply(ex.path(), m, ex.request().query(), ex.principal());
   }
 
   @Override

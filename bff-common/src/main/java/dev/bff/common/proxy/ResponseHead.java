@@ -32,7 +32,26 @@ final class ResponseHead {
   static void copy(HttpClientResponse cresp, HttpServerRequest req, HttpServerResponse resp,
       ProxyTarget.ProxySettings settings) {
     MultiMap out = resp.headers();
-    MultiMap in = cresp.headers();
+    filter(cresp.headers(), out, cresp.version(), settings);
+    boolean compress = Compression.decide(settings.server().compression(), req, out);
+    int status = cresp.statusCode();
+    boolean bodiless = status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD;
+    if (!bodiless && !out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
+      if (req.version() == HttpVersion.HTTP_1_0) {
+        resp.putHeader(HttpHeaders.CONNECTION, "close");
+      }
+      resp.setChunked(true);
+    }
+    if (compress && req.version() == HttpVersion.HTTP_1_1) {
+      resp.writeHead(); // alone, so the encoder does not judge min-size by a small first chunk
+    }
+  }
+
+  /**
+   * Adds the upstream headers {@code in} that a client gets to {@code out}: without hop-by-hop and
+   * gateway-owned ones, with {@code Via} extended and the route's response header edits applied.
+   */
+  static void filter(MultiMap in, MultiMap out, HttpVersion upstreamVersion, ProxyTarget.ProxySettings settings) {
     for (Map.Entry<String, String> e : in) {
       String name = e.getKey();
       if (!HopByHop.is(name) && !name.equalsIgnoreCase("x-request-id") && !ownedByGateway(name, settings)) {
@@ -47,20 +66,8 @@ final class ResponseHead {
       }
     }
     String via = out.get("via");
-    String me = Forwarding.viaEntry(cresp.version());
+    String me = Forwarding.viaEntry(upstreamVersion);
     out.set("via", via == null ? me : via + ", " + me);
     HeaderEdits.apply(settings.responseOps(), out);
-    boolean compress = Compression.decide(settings.server().compression(), req, out);
-    int status = cresp.statusCode();
-    boolean bodiless = status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD;
-    if (!bodiless && !out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
-      if (req.version() == HttpVersion.HTTP_1_0) {
-        resp.putHeader(HttpHeaders.CONNECTION, "close");
-      }
-      resp.setChunked(true);
-    }
-    if (compress && req.version() == HttpVersion.HTTP_1_1) {
-      resp.writeHead(); // alone, so the encoder does not judge min-size by a small first chunk
-    }
   }
 }

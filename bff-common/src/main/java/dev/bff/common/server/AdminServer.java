@@ -1,5 +1,6 @@
 package dev.bff.common.server;
 
+import dev.bff.common.cache.CacheAdmin;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Problem;
 import io.vertx.core.Future;
@@ -11,8 +12,9 @@ import io.vertx.ext.web.Router;
 /**
  * The admin listener, separate from client traffic: {@code /health/live} (the process runs),
  * {@code /health/ready} (routes are up and the BFF is not draining), {@code /admin/upstreams}
- * (instances, their health and ejections, and circuit breaker states) and {@code /admin/rate-limits}
- * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors).
+ * (instances, their health and ejections, and circuit breaker states), {@code /admin/rate-limits}
+ * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors)
+ * and {@code /admin/cache} (the response cache's numbers; {@code POST /admin/cache/purge}).
  */
 final class AdminServer {
   private final Vertx vertx;
@@ -42,6 +44,7 @@ final class AdminServer {
       ctx.json(out);
     });
     router.get("/admin/rate-limits").handler(ctx -> ctx.json(gateway.rateLimits().toJson()));
+    CacheAdmin.mount(router, gateway.caches());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
   }

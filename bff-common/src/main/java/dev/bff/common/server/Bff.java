@@ -143,6 +143,10 @@ public final class Bff {
     if (r.gateway().rateLimits().enabled()) {
       sb.append("\n  ").append(r.gateway().rateLimits());
     }
+    if (config.routes().stream().anyMatch(x -> x.cache() != null)
+        || config.endpoints().values().stream().anyMatch(x -> x.cache() != null)) {
+      sb.append("\n  ").append(r.gateway().caches()); // its store; each route's cache settings are on its line
+    }
     for (Route route : v.table().routes()) {
       sb.append("\n  route ").append(route);
     }

@@ -3,6 +3,7 @@ package dev.bff.common.server;
 import dev.bff.common.aggregate.Composition;
 import dev.bff.common.auth.Authenticators;
 import dev.bff.common.auth.IdentityHeaders;
+import dev.bff.common.cache.Caches;
 import dev.bff.common.store.SharedRedis;
 import dev.bff.common.auth.JwtAuthenticator;
 import dev.bff.common.aggregate.Part;
@@ -56,6 +57,7 @@ public final class Gateway {
   private final SharedRedis redis;
   private final IdentityHeaders identity;
   private final RateLimits rateLimits;
+  private final Caches caches;
   private volatile boolean ready;
 
   /**
@@ -138,11 +140,17 @@ public final class Gateway {
     this.identity = IdentityHeaders.of(config.auth());
     this.rateLimits = new RateLimits(config.rateLimits(), redis, config.server().trustedProxies(),
         MemoryStore::epochNanos);
+    this.caches = new Caches(config.cache(), redis, module.name());
   }
 
   /** The rate-limit policies, their store and counters, shared by all event loops. */
   public RateLimits rateLimits() {
     return rateLimits;
+  }
+
+  /** The response cache shared by all event loops (its store, counters, and one cache per cached route). */
+  public Caches caches() {
+    return caches;
   }
 
   /** The JWT verifier shared by all event loops, or null when the BFF accepts no tokens. */

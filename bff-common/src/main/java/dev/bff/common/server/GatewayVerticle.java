@@ -72,7 +72,8 @@ public final class GatewayVerticle extends VerticleBase {
     int order = 0;
     for (RouteConfig r : cfg.routes()) {
       UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-      Target t = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+      ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+      Target t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
       t = guarded(limited(r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.id(), r.rateLimit()), r.auth());
       if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
         t = new IpGuard(t, r.ipFilter(), forwarding);
@@ -84,6 +85,9 @@ public final class GatewayVerticle extends VerticleBase {
       List<Stage> stages = new ArrayList<>(eps.stages());
       stages.addAll(s.stages());
       EndpointConfig ec = cfg.endpoint(s.name());
+      if (ec.cache() != null) { // outside field selection: a hit is written as stored, never re-encoded
+        stages.add(gateway.caches().endpoint(s.name(), ec.cache()));
+      }
       if (ec.fieldsParam() != null) {
         stages.add(new FieldSelection(ec.fieldsParam()));
       }

@@ -309,7 +309,54 @@ class ConfigErrorsTest {
         bad("unknown header style", UPSTREAMS + "rate-limits: { headers: legacy }\n",
             "rate-limits.headers", "must be ietf, ietf+legacy or none"),
         bad("typo in rate-limits", UPSTREAMS + "rate-limits: { polices: {} }\n",
-            "rate-limits.polices", "unknown key"));
+            "rate-limits.polices", "unknown key"),
+        bad("unknown cache store", UPSTREAMS + "cache: { store: disk }\n",
+            "cache.store", "must be memory or redis, was 'disk'"),
+        bad("Redis cache store without a redis block", UPSTREAMS + "cache: { store: redis }\n",
+            "cache.store", "needs the top-level redis block"),
+        bad("typo in the cache block", UPSTREAMS + "cache: { max-byte: 1MB }\n",
+            "cache.max-byte", "unknown key"),
+        bad("cache too small", UPSTREAMS + "cache: { max-bytes: 1KB }\n",
+            "cache.max-bytes", "must be at least 64KB"),
+        bad("cache object larger than the cache", UPSTREAMS + "cache: { max-bytes: 1MB, max-object-size: 2MB }\n",
+            "cache.max-object-size", "must not exceed max-bytes"),
+        bad("typo in a route's cache", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, cache: { tll: 5s } }\n",
+            "routes[0].cache.tll", "unknown key"),
+        bad("route cache that is not a mapping", UPSTREAMS + "routes:\n  - { path: /a, upstream: catalog, cache: yes }\n",
+            "routes[0].cache", "must be a mapping"),
+        bad("cache ttl that is not a duration", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, cache: { ttl: forever } }\n",
+            "routes[0].cache.ttl", "must be a duration"),
+        bad("cache key query that is neither all, none nor a list", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, cache: { key: { query: some } } }\n",
+            "routes[0].cache.key.query", "must be all, none or a list"),
+        bad("cache key header that is not a header name", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, cache: { key: { headers: [\"Accept Language\"] } } }\n",
+            "routes[0].cache.key.headers[0]", "is not a valid header name"),
+        bad("cacheable status that cannot be cached", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, cache: { cacheable-statuses: [200, 206] } }\n",
+            "routes[0].cache.cacheable-statuses[1]", "other than 206 and 304"),
+        bad("cached method other than GET and HEAD", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, cache: { methods: [GET, POST] } }\n",
+            "routes[0].cache.methods[1]", "only GET and HEAD are cached"),
+        bad("cache on a route that allows no GET", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, methods: [POST], cache: { ttl: 5s } }\n",
+            "routes[0].cache", "caches GET answers but the route allows only [POST]"),
+        bad("shared cache on a route that rewrites by the caller's claim", UPSTREAMS + "auth:\n  jwt:\n    issuers: "
+                + "[ { issuer: https://i, jwks-url: https://i/k } ]\nroutes:\n  - { path: /cart, upstream: catalog, "
+                + "rewrite: \"/cart/{claim.sub}\", cache: { ttl: 5s } }\n",
+            "routes[0].cache", "needs per-user: true"),
+        bad("unknown client cache-control policy", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, cache: { client-cache-control: obey } }\n",
+            "routes[0].cache.client-cache-control", "must be ignore or honour"),
+        bad("zero collapse wait", UPSTREAMS
+                + "routes:\n  - { path: /a, upstream: catalog, cache: { collapse-wait: 0s } }\n",
+            "routes[0].cache.collapse-wait", "must be more than 0"),
+        bad("typo in an endpoint's cache", UPSTREAMS + "endpoints:\n  x: { cache: { stale-while-revalidat: 5s } }\n",
+            "endpoints.x.cache.stale-while-revalidat", "unknown key"),
+        bad("cache tags header that is not a header name", UPSTREAMS
+                + "endpoints:\n  x: { cache: { tags-header: \"Surrogate Key\" } }\n",
+            "endpoints.x.cache.tags-header", "is not a valid header name"));
   }
 
   private static final String RATE_LIMITS = UPSTREAMS + "rate-limits:\n  policies:\n    per-ip: { key: ip, rate: 10/s }\n";
