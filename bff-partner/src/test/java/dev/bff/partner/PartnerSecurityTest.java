@@ -75,6 +75,16 @@ class PartnerSecurityTest {
   }
 
   @Test
+  void answersAreCachedPerPartnerNeverShared() {
+    String path = "/partner/v1/products/3";
+    assertThat(builtIn.get(path, Map.of("X-Api-Key", ACME_KEY)).header("x-cache")).isEqualTo("MISS");
+    assertThat(builtIn.get(path, Map.of("X-Api-Key", ACME_KEY)).header("x-cache")).isEqualTo("HIT");
+    assertThat(builtIn.get(path, Map.of("X-Api-Key", GLOBEX_KEY)).header("x-cache")).as("another partner")
+        .isEqualTo("MISS");
+    assertThat(builtIn.get(path).status()).as("and no credential gets nothing from the cache").isEqualTo(401);
+  }
+
+  @Test
   void theDemoPartnerCertificateOpensTheMutualTlsListenerWithH2() throws Exception {
     int port = builtIn.running().mtlsPort();
     assertThat(port).isPositive();

@@ -243,6 +243,7 @@ class ProductDetailsTest {
   void aFailingStockIsServedFromItsLastGoodValueForTheSameProduct() {
     int quantity = bff.get("/api/product-details/24").json().getJsonObject("inventory").getInteger("quantity");
     demo.services().faults("inventory").add(FaultRule.on("/inventory/24").withStatus(503, 1.0));
+    bff.purgeCache(); // as if the page's cache entry had expired: the composition runs again
     var r = bff.get("/api/product-details/24");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.header(Degradation.HEADER)).isEqualTo("inventory=error");
@@ -257,5 +258,27 @@ class ProductDetailsTest {
     var never = bff.get("/api/product-details/25");
     assertThat(never.json().containsKey("inventory")).as("nothing good seen for product 25").isFalse();
     assertThat(never.json().containsKey("inStock")).isFalse();
+  }
+
+  @Test
+  void aCatalogOutageStillServesAPageSeenBeforeFromTheCache() {
+    var first = bff.get("/api/product-details/26");
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.header("x-cache")).isEqualTo("MISS");
+    demo.services().faults("catalog").add(FaultRule.on("/products/26").withStatus(500, 1.0));
+    var fresh = bff.get("/api/product-details/26");
+    assertThat(fresh.status()).isEqualTo(200);
+    assertThat(fresh.header("x-cache")).isEqualTo("HIT");
+    assertThat(fresh.json().getString("name")).isEqualTo(first.json().getString("name"));
+    // once the 5 s of freshness pass, the failing catalog makes the gateway serve the stale page (stale-if-error)
+    Poll.until("the page is served stale", Duration.ofSeconds(20), () -> {
+      var r = bff.get("/api/product-details/26");
+      assertThat(r.status()).isEqualTo(200);
+      return "STALE".equals(r.header("x-cache"));
+    });
+    assertThat(bff.get("/api/product-details/26").json().getString("name")).isEqualTo(first.json().getString("name"));
+    demo.services().faults("catalog").add(FaultRule.on("/products/27").withStatus(500, 1.0));
+    var never = bff.get("/api/product-details/27");
+    assertThat(never.status()).as("a page never seen is not invented").isEqualTo(502);
   }
 }

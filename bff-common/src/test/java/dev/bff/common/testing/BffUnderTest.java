@@ -115,6 +115,22 @@ public final class BffUnderTest implements AutoCloseable {
     return send(HttpMethod.GET, uri, headers, null);
   }
 
+  /** Empties the response cache through the admin API ({@code POST /admin/cache/purge {"prefix": "/"}}). */
+  public void purgeCache() {
+    var admin = vertx.createHttpClient();
+    try {
+      int status = OnContext.await(context, () -> admin.request(HttpMethod.POST, adminPort(), "127.0.0.1",
+              "/admin/cache/purge")
+          .compose(req -> req.putHeader("content-type", "application/json").send("{\"prefix\":\"/\"}"))
+          .map(io.vertx.core.http.HttpClientResponse::statusCode));
+      if (status != 200) {
+        throw new AssertionError("cache purge answered " + status);
+      }
+    } finally {
+      admin.close();
+    }
+  }
+
   @Override
   public void close() {
     TestClient.await(running.shutdown(), "the BFF to shut down");
