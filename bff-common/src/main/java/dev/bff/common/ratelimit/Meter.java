@@ -30,6 +30,8 @@ public final class Meter {
   private final long limit;
   private final long intervalNanos;
   private final String policyItem;
+  private final CharSequence policyHeader;
+  private final String remainingPrefix;
   private final String bucketPrefix;
   final PolicyCounters counters;
   private final Meter local;
@@ -53,6 +55,8 @@ public final class Meter {
     this.intervalNanos = intervalNanos;
     this.counters = counters;
     this.policyItem = "\"" + item + "\";q=" + limit + ";w=" + seconds(windowNanos());
+    this.policyHeader = io.vertx.core.http.HttpHeaders.createOptimized(policyItem); // written as bytes, no encoding
+    this.remainingPrefix = "\"" + item + "\";r=";
     this.bucketPrefix = policy + ":" + kind.code + ":";
     if (replicas <= 1) {
       this.local = this;
@@ -91,6 +95,16 @@ public final class Meter {
   /** Its item of the {@code RateLimit-Policy} header, e.g. {@code "per-ip";q=20;w=2}. */
   public String policyItem() {
     return policyItem;
+  }
+
+  /** {@link #policyItem()} as a header value prepared once. */
+  CharSequence policyHeader() {
+    return policyHeader;
+  }
+
+  /** {@code "NAME";r=}: the start of this meter's item in the {@code RateLimit} header. */
+  String remainingPrefix() {
+    return remainingPrefix;
   }
 
   /** The start of the names of this meter's buckets: the policy and how it counts. */

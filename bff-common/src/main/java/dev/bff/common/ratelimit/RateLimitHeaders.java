@@ -31,7 +31,7 @@ final class RateLimitHeaders {
     }
     int n = checks.size();
     if (n == 1) {
-      headers.set(POLICY, checks.get(0).meter().policyItem());
+      headers.set(POLICY, checks.get(0).meter().policyHeader());
     } else {
       StringBuilder p = new StringBuilder(40 * n);
       for (int i = 0; i < n; i++) {
@@ -43,8 +43,11 @@ final class RateLimitHeaders {
     int tightest = 0;
     for (int i = 0; i < n; i++) {
       Verdict v = verdicts.get(i);
-      r.append(i == 0 ? "\"" : ", \"").append(checks.get(i).meter().item()).append("\";r=").append(v.remaining())
-          .append(";t=").append(Meter.seconds(v.resetNanos()));
+      if (i > 0) {
+        r.append(", ");
+      }
+      r.append(checks.get(i).meter().remainingPrefix()).append(v.remaining()).append(";t=")
+          .append(Meter.seconds(v.resetNanos()));
       Verdict t = verdicts.get(tightest);
       if (v.remaining() < t.remaining() || v.remaining() == t.remaining() && v.resetNanos() > t.resetNanos()) {
         tightest = i;

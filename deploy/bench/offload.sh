@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Rate-limit benchmark: what a rate limit that never refuses costs on bff-web's pass-through route,
-# with the in-memory store and with the Redis store, against the same route without a limit, all
-# proxying GET /api/products/<id> to the demo catalog, measured with wrk in interleaved rounds.
+# Offload benchmark: what a rate limit that never refuses costs on bff-web's pass-through route,
+# with the in-memory store and with the Redis store, and what a cache hit saves, against the same
+# route without either, all for GET /products/<id> of the demo catalog, measured with wrk in
+# interleaved rounds.
 #
-#   deploy/bench/ratelimit.sh                     # 1-core mode, ~3.5 minutes
-#   ROUNDS=1 DURATION=5s WARMUP=10s deploy/bench/ratelimit.sh   # a quick look (noisy)
+#   deploy/bench/offload.sh                     # 1-core mode, ~4.5 minutes
+#   ROUNDS=1 DURATION=5s WARMUP=10s deploy/bench/offload.sh   # a quick look (noisy)
 #
 # Two bff-web processes on the same core, one after the other under load:
 #   bffMem   store: memory; /api/products/** without a limit ("none") and /rl/products/** under
@@ -12,7 +13,8 @@
 #            RateLimit headers)
 #   bffRedis store: redis (a redis-server this script starts on a free port, no persistence);
 #            /rl/products/** under the same policy, so every request is one EVALSHA
-# Rows: none (bffMem's /api), mem (bffMem's /rl), redis (bffRedis's /rl).
+#   bffMem   also serves /c/products/** with { cache: { ttl: 1h } }: after the first request every one is a hit
+# Rows: none (bffMem's /api), mem (bffMem's /rl), redis (bffRedis's /rl), cached (bffMem's /c).
 #
 # Settings (environment variables, defaults in brackets):
 #   MODE [1core]        1core: the gateways on CPU 1 with 1 event loop; wrk, catalog and redis on CPU 0
@@ -20,12 +22,13 @@
 #   THREADS [2] CONNECTIONS [64] DURATION [15s]   wrk settings, identical for every row
 #   ROUNDS [3]          measured rounds per row, interleaved: none, mem, redis; mem, redis, none; ...
 #   WARMUP [20s]        load on each route before measuring (JIT)
-#   ROWS ["none mem redis"]
+#   ROWS ["none mem redis cached"]
 #   BFF_JAR [bff-web/target/bff-web.jar]  CATALOG_JAR [deploy/demo-services/target/demo-services.jar]
 #                       both copied to a temp dir first, so a rebuild of target/ does not disturb a run
 #   BFF_JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC -XX:+AlwaysPreTouch]
-#   REDIS_SERVER [redis-server on PATH]   REDIS_POOL [64]   bffRedis' redis.pool: each decision holds a
-#                       pooled connection for its round trip, so size it near wrk's connections
+#   RL_HEADERS [ietf]   rate-limits.headers of both gateways (none: what the decision costs without the headers)
+#   REDIS_SERVER [redis-server on PATH]   REDIS_POOL [8]   bffRedis' redis.pool (commands from event loops
+#                       go over each loop's own pipelined connection; the pool serves other threads)
 # CPU per request is the gateway's alone; redis-server's own CPU is not in it.
 # Results: a table on stdout and deploy/bench/results/ratelimit-<timestamp>.txt
 set -euo pipefail
@@ -44,8 +47,9 @@ CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-15s}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-20s}
-ROWS=${ROWS:-none mem redis}
-REDIS_POOL=${REDIS_POOL:-64}
+ROWS=${ROWS:-none mem redis cached}
+REDIS_POOL=${REDIS_POOL:-8}
+RL_HEADERS=${RL_HEADERS:-ietf}
 BFF_JAVA_OPTS=${BFF_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC -XX:+AlwaysPreTouch}
 
 # ---- tools and jars -------------------------------------------------------------------------
@@ -68,7 +72,7 @@ if [ ! -f "$CATALOG_JAR" ] || [ ! -f "$BFF_JAR" ]; then
 fi
 
 # ---- processes, cleaned up on any exit -------------------------------------------------------
-tmp=$(mktemp -d /tmp/bench-ratelimit.XXXXXX)
+tmp=$(mktemp -d /tmp/bench-offload.XXXXXX)
 pids=()
 cleanup() {
   local p
@@ -118,11 +122,13 @@ upstreams:
   shipping:        { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
 rate-limits:
   $store_yaml
+  headers: $RL_HEADERS
   policies:
     never: { key: ip, rate: 1000000/s }
 routes:
   - { id: products, path: "/api/products/**", upstream: catalog, strip-prefix: /api, rate-limit: none }
   - { id: limited, path: "/rl/products/**", upstream: catalog, strip-prefix: /rl, rate-limit: [never] }
+  - { id: cached, path: "/c/products/**", upstream: catalog, strip-prefix: /c, rate-limit: none, cache: { ttl: 1h } }
 YAML
   # shellcheck disable=SC2086
   $PIN_PROXY java $BFF_JAVA_OPTS -jar "$tmp/bff-web.jar" --config "$tmp/$1.yaml" >"$tmp/$1.log" 2>&1 &
@@ -140,11 +146,16 @@ wait_http "http://127.0.0.1:$REDIS_BFF_ADMIN/health/ready" bffRedis
 NONE_URL="http://127.0.0.1:$MEM_PORT/api/products/7"
 MEM_URL="http://127.0.0.1:$MEM_PORT/rl/products/7"
 REDIS_URL="http://127.0.0.1:$REDIS_BFF_PORT/rl/products/7"
-for u in "$NONE_URL" "$MEM_URL" "$REDIS_URL"; do
+CACHED_URL="http://127.0.0.1:$MEM_PORT/c/products/7"
+for u in "$NONE_URL" "$MEM_URL" "$REDIS_URL" "$CACHED_URL"; do
   wait_http "$u" "$([ "$u" = "$REDIS_URL" ] && echo bffRedis || echo bffMem)"
 done
-if ! curl -s -D - -o /dev/null "$REDIS_URL" | grep -qi '^ratelimit:'; then
+if [ "$RL_HEADERS" != none ] && ! curl -s -D - -o /dev/null "$REDIS_URL" | grep -qi '^ratelimit:'; then
   echo "the Redis-limited route answered without a RateLimit header" >&2
+  exit 1
+fi
+if ! curl -s -D - -o /dev/null "$CACHED_URL" | grep -qi '^x-cache: hit'; then
+  echo "the cached route did not answer from its cache (X-Cache: HIT)" >&2
   exit 1
 fi
 
@@ -166,14 +177,14 @@ measure() { # name pid url round -> one result line
   cpu_us=$(awk -v t=$((after - before)) -v hz="$HZ" -v r="$reqs" 'BEGIN {printf "%.1f", (r > 0 ? t * 1e6 / hz / r : 0)}')
   printf '%-6s %5s %12s %9s %9s %10s %7s\n' "$name" "$round" "$rps" "$p50" "$p99" "$cpu_us" "$errors"
 }
-url_of() { case $1 in none) echo "$NONE_URL" ;; mem) echo "$MEM_URL" ;; redis) echo "$REDIS_URL" ;; esac; }
+url_of() { case $1 in none) echo "$NONE_URL" ;; mem) echo "$MEM_URL" ;; redis) echo "$REDIS_URL" ;; cached) echo "$CACHED_URL" ;; esac; }
 pid_of() { case $1 in redis) echo "$REDIS_PID" ;; *) echo "$MEM_PID" ;; esac; }
 
 stamp=$(date +%Y%m%d-%H%M%S)
 mkdir -p "$root/deploy/bench/results"
-result="$root/deploy/bench/results/ratelimit-$stamp.txt"
+result="$root/deploy/bench/results/offload-$stamp.txt"
 {
-  echo "rate-limit benchmark $stamp on $(hostname) ($(nproc) cores, $(uname -r))"
+  echo "offload benchmark $stamp on $(hostname) ($(nproc) cores, $(uname -r))"
   echo "mode=$MODE event-loops=$WORKERS wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, rounds=$ROUNDS, warm-up $WARMUP per row"
   echo "$($REDIS_SERVER --version | cut -d' ' -f1-3) (redis.pool $REDIS_POOL), $(java -version 2>&1 | head -1), bff-java-opts=$BFF_JAVA_OPTS"
   echo "load before warm-up: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -200,12 +211,12 @@ col() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$tmp/lines" | median; }
       "$(col "$row" 4)" "$(col "$row" 5)" "$(col "$row" 6)"
   done
   if [[ " $ROWS " == *" none "* ]]; then
-    for row in mem redis; do
+    for row in mem redis cached; do
       [[ " $ROWS " == *" $row "* ]] || continue
       awk -v name="$row" -v a="$(col "$row" 3)" -v b="$(col none 3)" -v c="$(col "$row" 4)" -v d="$(col none 4)" \
         -v e="$(col "$row" 6)" -v f="$(col none 6)" 'BEGIN {
         printf "ratio %s / none: req/s %.2fx%s, p50 +%.3f ms, cpu/req %.2fx\n", name, a / b,
-          name == "mem" ? " (target >= 0.95x)" : "", c - d, e / f }'
+          name == "mem" ? " (target >= 0.95x)" : name == "cached" ? " (target >= 1.5x)" : "", c - d, e / f }'
     done
   fi
   echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
