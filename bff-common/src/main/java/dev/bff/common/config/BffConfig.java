@@ -14,6 +14,8 @@ import java.util.Map;
  * @param auth      client authentication (JWT issuers, API keys, client certificates, default policy)
  * @param redis     the Redis replicas share, or null (everything stays in memory)
  * @param rateLimits rate-limit policies and their store ({@link RateLimitConfig#NONE} without the block)
+ * @param metrics   Prometheus metrics ({@link MetricsConfig#DEFAULT} without the block)
+ * @param tracing   trace propagation and export ({@link TracingConfig#DEFAULT} without the block)
  */
 public record BffConfig(
     String source,
@@ -23,7 +25,9 @@ public record BffConfig(
     Map<String, EndpointConfig> endpoints,
     AuthConfig auth,
     RedisConfig redis,
-    RateLimitConfig rateLimits) {
+    RateLimitConfig rateLimits,
+    MetricsConfig metrics,
+    TracingConfig tracing) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {
