@@ -1,5 +1,6 @@
 package dev.bff.common.server;
 
+import dev.bff.common.observability.MetricsRoute;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Problem;
 import io.vertx.core.Future;
@@ -12,7 +13,8 @@ import io.vertx.ext.web.Router;
  * The admin listener, separate from client traffic: {@code /health/live} (the process runs),
  * {@code /health/ready} (routes are up and the BFF is not draining), {@code /admin/upstreams}
  * (instances, their health and ejections, and circuit breaker states) and {@code /admin/rate-limits}
- * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors).
+ * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors)
+ * and {@code /metrics} (Prometheus).
  */
 final class AdminServer {
   private final Vertx vertx;
@@ -42,6 +44,7 @@ final class AdminServer {
       ctx.json(out);
     });
     router.get("/admin/rate-limits").handler(ctx -> ctx.json(gateway.rateLimits().toJson()));
+    MetricsRoute.mount(router, vertx, gateway.metrics());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
   }
