@@ -1,8 +1,11 @@
 package dev.bff.common.aggregate;
 
+import dev.bff.common.observability.CallSpan;
+import dev.bff.common.observability.RouteMeters;
 import dev.bff.common.routing.BffRequest;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Reply;
+import dev.bff.common.upstream.UpstreamCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -93,9 +96,11 @@ final class CompositionRun {
     long limit = p.timeout() == null ? left : Math.min(p.timeout().toNanos(), left);
     Promise<Void> cancel = Promise.promise();
     running.put(p.name(), cancel);
+    CallSpan span = request.trace() == null ? null : request.trace().call(p.upstream(), p.name());
     Future<?> call;
     try {
-      call = p.call().call(request.upstream(p.upstream()).withCancel(cancel.future()), context);
+      UpstreamCalls calls = request.upstream(p.upstream()).withCancel(cancel.future());
+      call = p.call().call(span == null ? calls : calls.withSpan(span), context);
     } catch (RuntimeException e) {
       call = Future.failedFuture(e);
     }
@@ -105,12 +110,14 @@ final class CompositionRun {
       running.remove(p.name());
       record(p, new Outcome.Failed(new Failure(Category.TIMEOUT, p.upstream(), 0,
           "part '" + p.name() + "' did not finish in time"), (System.nanoTime() - begin) / 1000));
+      endSpan(span, p);
       cancel.tryComplete(); // then close its upstream request (recorded first: the reset is not the reason)
     }));
     io.vertx.core.Context ctx = Vertx.currentContext();
     call.onComplete(ar -> onLoop(ctx, () -> guarded(() -> {
       vertx.cancelTimer(partTimer);
       if (outcomes.containsKey(p.name())) {
+        endSpan(span, p);
         return; // already timed out
       }
       running.remove(p.name());
@@ -123,7 +130,33 @@ final class CompositionRun {
       } else {
         record(p, new Outcome.Failed(Failure.of(ar.cause(), p.upstream()), micros));
       }
+      endSpan(span, p);
     })));
+  }
+
+  /** Ends a part's span with how the part ended ({@code cancelled} when the endpoint failed first). */
+  private void endSpan(CallSpan span, Part p) {
+    if (span == null) {
+      return;
+    }
+    Outcome o = outcomes.get(p.name());
+    int status = o instanceof Outcome.Failed f ? f.cause().status()
+        : o instanceof Outcome.Fallback f ? f.cause().status() : 0;
+    span.end(PartLabels.result(o).label(), PartLabels.served(o, p).label(), status);
+  }
+
+  /** Counts how each part ended, once the endpoint has its answer. */
+  private void observe() {
+    RouteMeters m = request.meters();
+    if (m == null) {
+      return;
+    }
+    for (Part p : composition.parts()) {
+      Outcome o = outcomes.get(p.name());
+      if (o != null || started.contains(p.name())) {
+        m.part(p.name()).record(PartLabels.result(o), PartLabels.served(o, p), PartLabels.micros(o));
+      }
+    }
   }
 
   private static void onLoop(io.vertx.core.Context ctx, Runnable r) {
@@ -198,6 +231,7 @@ final class CompositionRun {
       default -> Category.ERROR;
     };
     outcomes.put(p.name(), o);
+    observe();
     Reply reply = Reply.problem(c, "required part '" + p.name() + "' failed: " + cause.detail());
     reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes, started));
     result.tryComplete(reply);
@@ -210,6 +244,7 @@ final class CompositionRun {
     for (Part p : composition.parts()) {
       ordered.put(p.name(), outcomes.get(p.name()));
     }
+    observe();
     Object body = composition.shapeOf(new Parts(ordered));
     JsonArray degraded = Degradation.meta(composition.parts(), outcomes);
     if (!degraded.isEmpty() && body instanceof JsonObject json) {

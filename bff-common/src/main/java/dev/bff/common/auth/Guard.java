@@ -2,6 +2,7 @@ package dev.bff.common.auth;
 
 import dev.bff.common.config.AuthConfig.AuthRule;
 import dev.bff.common.config.AuthConfig.Method;
+import dev.bff.common.observability.RouteMeters.AuthFailure;
 import dev.bff.common.proxy.Bodies;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Exchange;
@@ -93,6 +94,7 @@ public final class Guard implements Target {
       if (challenge != null) {
         ex.response().putHeader(WWW_AUTHENTICATE, challenge);
       }
+      counted(ex, AuthFailure.MISSING);
       fail(ex, Category.UNAUTHORIZED, missing);
       return;
     }
@@ -134,6 +136,8 @@ public final class Guard implements Target {
       } else if (c == Category.AUTH_UNAVAILABLE) {
         ex.response().putHeader(HttpHeaders.RETRY_AFTER, "5");
       }
+      counted(ex, c == Category.AUTH_UNAVAILABLE ? AuthFailure.UNAVAILABLE
+          : c == Category.FORBIDDEN ? AuthFailure.FORBIDDEN : AuthFailure.INVALID);
       fail(ex, c, detail);
       return;
     }
@@ -143,12 +147,19 @@ public final class Guard implements Target {
       if (method == Method.JWT) {
         ex.response().putHeader(WWW_AUTHENTICATE, REALM + ", error=\"insufficient_scope\"");
       }
+      counted(ex, AuthFailure.FORBIDDEN);
       fail(ex, Category.FORBIDDEN, denied);
       return;
     }
     ex.principal(p);
     identity.set(ex.request().headers(), p);
     next.serve(ex);
+  }
+
+  private static void counted(Exchange ex, AuthFailure reason) {
+    if (ex.meters() != null) {
+      ex.meters().authFailure(reason);
+    }
   }
 
   /** Answers; a body the client is still sending makes the connection unusable, so it closes after. */

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param redis     the Redis replicas share, or null (everything stays in memory)
  * @param rateLimits rate-limit policies and their store ({@link RateLimitConfig#NONE} without the block)
  * @param cache     the response cache's store (routes and endpoints opt in with their own {@code cache})
+ * @param metrics   Prometheus metrics ({@link MetricsConfig#DEFAULT} without the block)
+ * @param tracing   trace propagation and export ({@link TracingConfig#DEFAULT} without the block)
  */
 public record BffConfig(
     String source,
@@ -25,7 +27,9 @@ public record BffConfig(
     AuthConfig auth,
     RedisConfig redis,
     RateLimitConfig rateLimits,
-    CacheConfig cache) {
+    CacheConfig cache,
+    MetricsConfig metrics,
+    TracingConfig tracing) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {

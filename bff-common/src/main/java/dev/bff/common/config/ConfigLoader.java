@@ -80,7 +80,8 @@ public final class ConfigLoader {
     if (!top.isObject()) {
       throw new ConfigException(source, List.of(new ConfigProblem("", "must be a YAML mapping with server, upstreams and routes")));
     }
-    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis", "rate-limits", "cache"));
+    top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis", "rate-limits", "cache",
+        "metrics", "tracing"));
     RedisConfig redis = RedisConfig.read(top.child("redis"));
     RateLimitConfig rateLimits = RateLimitConfig.read(top.child("rate-limits"), redis);
     AuthConfig auth = AuthConfig.read(top.child("auth"));
@@ -89,6 +90,8 @@ public final class ConfigLoader {
       top.problem("auth.api-keys.redis", "needs the top-level redis block (url) to know which Redis");
     }
     ServerConfig server = ServerConfig.read(top.child("server"), defaultPort, defaultAdminPort);
+    MetricsConfig metrics = MetricsConfig.read(top.child("metrics"));
+    TracingConfig tracing = TracingConfig.read(top.child("tracing"));
     Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
     top.entries("upstreams").forEach((name, n) -> upstreams.put(name, UpstreamConfig.read(name, n)));
     List<RouteConfig> routes = new ArrayList<>();
@@ -129,6 +132,6 @@ public final class ConfigLoader {
       throw new ConfigException(source, problems);
     }
     return new BffConfig(source, server, java.util.Collections.unmodifiableMap(upstreams), List.copyOf(routes),
-        java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits, cache);
+        java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits, cache, metrics, tracing);
   }
 }

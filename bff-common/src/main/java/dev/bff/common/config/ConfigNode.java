@@ -195,13 +195,18 @@ public final class ConfigNode {
    * milliseconds), or {@code def} when absent.
    */
   public Duration duration(String key, Duration def) {
-    String v = child(key).text();
+    return child(key).asDuration(def);
+  }
+
+  /** This node as a duration (see {@link #duration(String, Duration)}), or {@code def} when absent. */
+  public Duration asDuration(Duration def) {
+    String v = text();
     if (v == null) {
       return def;
     }
     Matcher m = DURATION.matcher(v.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      problem(key, "must be a duration like 300ms, 5s, 2m or 1h, was '" + v + "'");
+      problem(null, "must be a duration like 300ms, 5s, 2m or 1h, was '" + v + "'");
       return def;
     }
     String unit = m.group(2) == null ? "ms" : m.group(2);
@@ -217,7 +222,7 @@ public final class ConfigNode {
       d.toMillis(); // timeouts are used in milliseconds: fail here, not at start-up
       return d;
     } catch (NumberFormatException | ArithmeticException e) {
-      problem(key, "must be a duration like 300ms, 5s, 2m or 1h, was '" + v + "' (too large)");
+      problem(null, "must be a duration like 300ms, 5s, 2m or 1h, was '" + v + "' (too large)");
       return def;
     }
   }

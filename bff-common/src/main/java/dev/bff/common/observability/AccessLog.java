@@ -1,5 +1,6 @@
 package dev.bff.common.observability;
 
+import dev.bff.common.auth.Principal;
 import dev.bff.common.routing.Exchange;
 import dev.bff.common.routing.Json;
 import java.time.Instant;
@@ -7,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one JSON line per request to the SLF4J logger {@code bff.access}: time, request id,
- * method, path, route, upstream, status, bytes in and out, duration in milliseconds and, for
- * gateway-made errors, the error category.
+ * Writes one JSON line per request to the SLF4J logger {@code bff.access}: time, request id, trace
+ * id, method, path, route, upstream, status, bytes in and out, duration in milliseconds, the client
+ * address and who the client is (partner or subject of a verified credential, never the credential),
+ * and when they apply: the error category of a gateway-made error, what the rate limits decided, and
+ * the degraded parts of a composed answer ({@code BFF-Degraded}).
  */
 public final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger("bff.access");
@@ -29,6 +32,9 @@ public final class AccessLog {
     StringBuilder sb = new StringBuilder(256);
     sb.append("{\"time\":\"").append(Instant.now()).append("\",\"requestId\":");
     Json.quote(sb, ex.requestId());
+    if (ex.trace() != null) {
+      sb.append(",\"traceId\":\"").append(ex.trace().traceId()).append('"');
+    }
     sb.append(",\"method\":\"").append(ex.request().method().name()).append("\",\"path\":");
     Json.quote(sb, ex.path());
     sb.append(",\"route\":");
@@ -45,6 +51,24 @@ public final class AccessLog {
     sb.append(",\"durationMs\":").append(micros / 1000).append('.').append((char) ('0' + (micros % 1000) / 100));
     sb.append(",\"client\":");
     Json.quote(sb, ex.request().remoteAddress() == null ? null : ex.request().remoteAddress().hostAddress());
+    Principal p = ex.principal();
+    if (p != null) {
+      if (p.partner() != null) {
+        sb.append(",\"partner\":");
+        Json.quote(sb, p.partner());
+      } else if (p.subject() != null) {
+        sb.append(",\"subject\":");
+        Json.quote(sb, p.subject());
+      }
+    }
+    if (ex.rateLimit() != null) {
+      sb.append(",\"rateLimit\":\"").append(ex.rateLimit()).append('"');
+    }
+    String degraded = ex.response().headers().get(Observer.DEGRADED);
+    if (degraded != null) {
+      sb.append(",\"degraded\":");
+      Json.quote(sb, degraded);
+    }
     return sb.append('}').toString();
   }
 }

@@ -1,5 +1,6 @@
 package dev.bff.common.proxy;
 
+import dev.bff.common.observability.CallSpan;
 import dev.bff.common.resilience.Breaker;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Exchange;
@@ -52,6 +53,8 @@ final class ProxyCall {
   private boolean timedOut;
   private Breaker.Ticket ticket; // when the upstream has a circuit breaker
   private final ResponseTap tap; // the response cache watching this call, or null
+  private long sentNanos; // when the current attempt was sent (metrics)
+  private CallSpan span; // with tracing: the client span, ended with the exchange
 
   ProxyCall(Exchange ex, UpstreamClient client, String uri, Forwarding forwarding, ProxyTarget.ProxySettings settings,
       Deadlines deadlines) {
@@ -93,9 +96,14 @@ final class ProxyCall {
 
   void start() {
     ex.upstream(group.name());
+    if (ex.trace() != null) {
+      span = ex.trace().proxy(group.name());
+      span.inject(headers);
+    }
     if (group.breaker() != null) {
       ticket = group.breaker().tryAcquire();
       if (ticket == null) {
+        group.meters().rejected(Category.CIRCUIT_OPEN);
         finish(Category.CIRCUIT_OPEN);
         return;
       }
@@ -130,10 +138,12 @@ final class ProxyCall {
   private void attempt() {
     Instance inst = tries == 0 ? group.pick() : group.pick(tried, Math.min(tries, tried.length));
     if (inst == null) {
+      group.meters().rejected(Category.UNAVAILABLE);
       finish(Category.UNAVAILABLE);
       return;
     }
     instance = inst;
+    sentNanos = System.nanoTime();
     released = false;
     inst.inFlightIncrement();
     RequestOptions o = new RequestOptions()
@@ -218,6 +228,7 @@ final class ProxyCall {
       return;
     }
     timedOut = true;
+    group.meters().failed(Category.TIMEOUT, sentNanos);
     creq.reset(); // closes the upstream connection (HTTP/1.1) or the stream (HTTP/2)
     if (instance != null) {
       group.onFailure(instance);
@@ -240,6 +251,7 @@ final class ProxyCall {
     }
     HttpClientResponse cresp = ar.result();
     int status = cresp.statusCode();
+    group.meters().answered(status, sentNanos);
     if (status >= 500) {
       group.onFailure(instance);
       if (!hasBody && status != 501 && group.config().retry().onStatus().contains(status) && mayRetry()) {
@@ -278,6 +290,7 @@ final class ProxyCall {
       // the upstream failed mid-body: cut the client response so it is never taken as complete
       if (!done) { // else we reset it ourselves (the client left)
         group.onFailure(instance);
+        group.meters().broken(Failures.classify(t));
       }
       release();
       done = true;
@@ -314,6 +327,11 @@ final class ProxyCall {
 
   private void failed(Throwable t) {
     Category c = Failures.classify(t);
+    if (done) {
+      group.meters().cancelled(sentNanos);
+    } else {
+      group.meters().failed(c, sentNanos);
+    }
     // neither our own reset (the client left) nor a full local pool says anything about the instance
     if (instance != null && !done && c != Category.UNAVAILABLE) {
       group.onFailure(instance);
@@ -331,6 +349,9 @@ final class ProxyCall {
       tried = new Instance[group.config().retry().attempts()];
     }
     tried[Math.min(tries, tried.length) - 1] = instance;
+    if (span != null) {
+      span.retried();
+    }
     attempt();
   }
 

@@ -72,10 +72,12 @@ public final class RateLimitGuard implements Target {
     Decision d = f.result();
     switch (d.outcome()) {
       case ADMITTED -> {
+        ex.rateLimit("allowed");
         RateLimitHeaders.write(headers, ex.response().headers(), d.checks(), d.verdicts());
         next.serve(ex);
       }
       case LIMITED -> {
+        ex.rateLimit("limited");
         RateLimitHeaders.write(headers, ex.response().headers(), d.checks(), d.verdicts());
         long retry = 0;
         List<String> refused = new ArrayList<>(1);
@@ -93,6 +95,7 @@ public final class RateLimitGuard implements Target {
             + "; retry after " + seconds + " s");
       }
       case UNAVAILABLE -> {
+        ex.rateLimit("unavailable");
         ex.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
         fail(ex, Category.RATE_LIMIT_UNAVAILABLE, "the rate-limit store is unreachable and this route fails closed");
       }

@@ -60,6 +60,13 @@ public final class RateLimits {
     return new RateLimitGuard(next, route, applied, limiter, config.headers());
   }
 
+  /** Each policy's counters, by policy name (read by the metrics at scrape time). */
+  public Map<String, PolicyCounters> counters() {
+    Map<String, PolicyCounters> out = new LinkedHashMap<>();
+    policies.forEach((name, p) -> out.put(name, p.counters));
+    return out;
+  }
+
   /** The limiter (for tests and the admin listener). */
   public RateLimiter limiter() {
     return limiter;

@@ -30,6 +30,8 @@ public final class Breaker {
   private final CircuitBreaker circuit;
   private final FailureWindow window;
   private final AtomicLong opened = new AtomicLong();
+  private final AtomicLong halfOpened = new AtomicLong();
+  private final AtomicLong closed = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
 
   /**
@@ -53,8 +55,12 @@ public final class Breaker {
       opened.incrementAndGet();
       LOG.warn("circuit of upstream {} opened; half-open in {} ms", upstream, config.openFor().toMillis());
     });
-    circuit.halfOpenHandler(v -> LOG.info("circuit of upstream {} half-open: one trial call", upstream));
+    circuit.halfOpenHandler(v -> {
+      halfOpened.incrementAndGet();
+      LOG.info("circuit of upstream {} half-open: one trial call", upstream);
+    });
     circuit.closeHandler(v -> {
+      closed.incrementAndGet();
       synchronized (this) {
         window.clear();
       }
@@ -160,6 +166,21 @@ public final class Breaker {
   /** Whether the circuit is open now. */
   public boolean isOpen() {
     return circuit.state() == CircuitBreakerState.OPEN;
+  }
+
+  /** How many times the circuit opened. */
+  public long timesOpened() {
+    return opened.get();
+  }
+
+  /** How many times the circuit went half-open (a trial call). */
+  public long timesHalfOpened() {
+    return halfOpened.get();
+  }
+
+  /** How many times the circuit closed again. */
+  public long timesClosed() {
+    return closed.get();
   }
 
   /** The upstream it guards. */

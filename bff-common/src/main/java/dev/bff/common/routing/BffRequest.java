@@ -89,6 +89,16 @@ public final class BffRequest {
     return body;
   }
 
+  /** The request's trace (its id; spans when they are exported), or null when tracing is off. */
+  public dev.bff.common.observability.RequestTrace trace() {
+    return exchange.trace();
+  }
+
+  /** The meters of this endpoint (its parts' outcomes), or null when metrics are off. */
+  public dev.bff.common.observability.RouteMeters meters() {
+    return exchange.meters();
+  }
+
   /** The request id, propagated to upstream calls. */
   public String requestId() {
     return exchange.requestId();
@@ -105,6 +115,6 @@ public final class BffRequest {
     if (u == null) {
       throw new IllegalArgumentException("no upstream named '" + name + "'");
     }
-    return u.withRequestId(exchange.requestId()).withIdentity(identity);
+    return u.withRequestId(exchange.requestId()).withIdentity(identity).withTrace(exchange.trace());
   }
 }

@@ -25,6 +25,9 @@ public final class Exchange {
   private boolean completed;
   private io.vertx.core.Handler<Void> clientCloseListener;
   private io.vertx.core.buffer.Buffer body;
+  private dev.bff.common.observability.RequestTrace trace;
+  private dev.bff.common.observability.RouteMeters meters;
+  private String rateLimit;
 
   /** Starts an exchange; {@code onComplete} runs once when the response ends or the connection closes. */
   public Exchange(HttpServerRequest request, String requestId, String path, Consumer<Exchange> onComplete) {
@@ -138,6 +141,36 @@ public final class Exchange {
   /** Records who made the request. */
   public void principal(dev.bff.common.auth.Principal p) {
     this.principal = p;
+  }
+
+  /** The request's trace (ids, and spans when they are exported), or null when tracing is off. */
+  public dev.bff.common.observability.RequestTrace trace() {
+    return trace;
+  }
+
+  /** Records the request's trace. */
+  public void trace(dev.bff.common.observability.RequestTrace t) {
+    this.trace = t;
+  }
+
+  /** The meters of the matched route, or null (metrics off, or no route matched). */
+  public dev.bff.common.observability.RouteMeters meters() {
+    return meters;
+  }
+
+  /** Records the matched route's meters. */
+  public void meters(dev.bff.common.observability.RouteMeters m) {
+    this.meters = m;
+  }
+
+  /** What the rate limits decided ({@code allowed}, {@code limited}, {@code unavailable}), or null when none applied. */
+  public String rateLimit() {
+    return rateLimit;
+  }
+
+  /** Records what the rate limits decided (for the access log). */
+  public void rateLimit(String outcome) {
+    this.rateLimit = outcome;
   }
 
   /** The category of a gateway-made error, or null when the upstream (or endpoint) answered. */

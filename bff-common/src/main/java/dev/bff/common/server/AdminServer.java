@@ -1,6 +1,7 @@
 package dev.bff.common.server;
 
 import dev.bff.common.cache.CacheAdmin;
+import dev.bff.common.observability.MetricsRoute;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Problem;
 import io.vertx.core.Future;
@@ -13,8 +14,9 @@ import io.vertx.ext.web.Router;
  * The admin listener, separate from client traffic: {@code /health/live} (the process runs),
  * {@code /health/ready} (routes are up and the BFF is not draining), {@code /admin/upstreams}
  * (instances, their health and ejections, and circuit breaker states), {@code /admin/rate-limits}
- * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors)
- * and {@code /admin/cache} (the response cache's numbers; {@code POST /admin/cache/purge}).
+ * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors),
+ * {@code /admin/cache} (the response cache's numbers; {@code POST /admin/cache/purge}) and
+ * {@code /metrics} (Prometheus).
  */
 final class AdminServer {
   private final Vertx vertx;
@@ -45,6 +47,7 @@ final class AdminServer {
     });
     router.get("/admin/rate-limits").handler(ctx -> ctx.json(gateway.rateLimits().toJson()));
     CacheAdmin.mount(router, gateway.caches());
+    MetricsRoute.mount(router, vertx, gateway.metrics());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
   }

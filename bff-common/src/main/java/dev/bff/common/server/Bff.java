@@ -6,6 +6,8 @@ import dev.bff.common.config.ConfigLoader;
 import dev.bff.common.config.EnvSubstitution;
 import dev.bff.common.config.ServerConfig;
 import dev.bff.common.config.TlsConfig;
+import dev.bff.common.observability.Metrics;
+import dev.bff.common.observability.Telemetry;
 import dev.bff.common.routing.BffModule;
 import dev.bff.common.routing.Route;
 import dev.bff.common.tls.KeyMaterial;
@@ -15,6 +17,8 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.nio.file.Path;
 import java.security.Security;
 import org.slf4j.Logger;
@@ -45,8 +49,14 @@ public final class Bff {
       return;
     }
     Security.setProperty("networkaddress.cache.ttl", "1");
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    start(vertx, module, config).onComplete(ar -> {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    // one registry for the gateway's meters and Vert.x's own (pools, upstream connections, event loops)
+    PrometheusMeterRegistry registry = config.metrics().enabled() ? Metrics.newRegistry() : null;
+    Vertx vertx = registry == null ? Vertx.vertx(options) : Vertx.builder()
+        .with(options.setMetricsOptions(Metrics.vertxOptions()))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    start(vertx, module, config, new Telemetry(registry, null)).onComplete(ar -> {
       if (ar.failed()) {
         Throwable e = ar.cause();
         System.err.println(module.name() + " failed to start: " + (e instanceof ConfigException ? "" : e.getClass()
@@ -88,9 +98,17 @@ public final class Bff {
    * listener. Fails with a {@link ConfigException} when code and configuration disagree.
    */
   public static Future<RunningBff> start(Vertx vertx, BffModule module, BffConfig config) {
+    return start(vertx, module, config, Telemetry.FROM_CONFIG);
+  }
+
+  /**
+   * Starts a BFF like {@link #start(Vertx, BffModule, BffConfig)}, recording metrics and spans into
+   * what {@code telemetry} provides (a registry shared with Vert.x, an OpenTelemetry of the caller's).
+   */
+  public static Future<RunningBff> start(Vertx vertx, BffModule module, BffConfig config, Telemetry telemetry) {
     Gateway gateway;
     try {
-      gateway = new Gateway(vertx, module, config);
+      gateway = new Gateway(vertx, module, config, telemetry);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -119,6 +137,7 @@ public final class Bff {
           });
         }).recover(e -> { // e.g. the admin or redirect port is taken: leave nothing listening
           gateway.stopBackground();
+          gateway.tracing().close(vertx);
           return admin.close().transform(x -> vertx.undeploy(id)).transform(x -> Future.failedFuture(e));
         }));
   }
@@ -140,6 +159,7 @@ public final class Bff {
     describeTls(sb, "TLS", sc.tls(), r.gateway().tls());
     describeTls(sb, "mTLS", sc.mtls() == null ? null : sc.mtls().tls(), r.gateway().mtls());
     r.gateway().groups().values().forEach(g -> sb.append("\n  upstream ").append(g));
+    sb.append("\n  ").append(config.metrics()).append(", ").append(r.gateway().tracing());
     if (r.gateway().rateLimits().enabled()) {
       sb.append("\n  ").append(r.gateway().rateLimits());
     }

@@ -3,7 +3,7 @@ package dev.bff.common.server;
 import dev.bff.common.auth.IdentityHeaders;
 import dev.bff.common.config.AccessConfig;
 import dev.bff.common.config.ServerConfig;
-import dev.bff.common.observability.AccessLog;
+import dev.bff.common.observability.Observer;
 import dev.bff.common.proxy.Bodies;
 import dev.bff.common.proxy.Forwarding;
 import dev.bff.common.routing.Category;
@@ -40,6 +40,7 @@ final class Front {
   private final RouteTable table;
   private final int maxRequestLine;
   private final long maxBody;
+  private final Observer observer;
   private final Consumer<Exchange> onComplete;
   private final IdentityHeaders identity;
   private final Forwarding forwarding;
@@ -53,7 +54,8 @@ final class Front {
     ServerConfig sc = gateway.config().server();
     this.maxRequestLine = sc.limits().maxRequestLine();
     this.maxBody = sc.limits().maxBodySize();
-    this.onComplete = sc.accessLog() ? AccessLog::log : null;
+    this.observer = new Observer(gateway.metrics(), gateway.tracing(), sc.accessLog(), table.routes());
+    this.onComplete = observer.onComplete();
     this.identity = gateway.identity();
     this.forwarding = forwarding;
     this.ipFilter = sc.ipFilter();
@@ -68,6 +70,7 @@ final class Front {
     resp.putHeader(REQUEST_ID, rid);
     String path = req.path();
     Exchange ex = new Exchange(req, rid, path, onComplete);
+    observer.begin(ex);
     if (securityHeaders) {
       resp.headers().set(NOSNIFF_NAME, NOSNIFF);
       if (req.isSSL()) {
@@ -128,6 +131,7 @@ final class Front {
         }
         return;
       }
+      observer.routed(ex, route);
       route.target().serve(ex);
     } catch (RuntimeException e) {
       LOG.error("request {} failed in the gateway", rid, e);

@@ -15,6 +15,9 @@ import dev.bff.common.config.ServerConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigProblem;
 import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.observability.Metrics;
+import dev.bff.common.observability.Telemetry;
+import dev.bff.common.observability.Tracing;
 import dev.bff.common.ratelimit.MemoryStore;
 import dev.bff.common.ratelimit.RateLimits;
 import dev.bff.common.routing.BffModule;
@@ -58,6 +61,8 @@ public final class Gateway {
   private final IdentityHeaders identity;
   private final RateLimits rateLimits;
   private final Caches caches;
+  private final Metrics metrics;
+  private final Tracing tracing;
   private volatile boolean ready;
 
   /**
@@ -68,6 +73,14 @@ public final class Gateway {
    *     certificate or key does not load (read here, blocking, as the files were checked at parsing)
    */
   public Gateway(Vertx vertx, BffModule module, BffConfig config) {
+    this(vertx, module, config, Telemetry.FROM_CONFIG);
+  }
+
+  /**
+   * Builds the shared state like {@link #Gateway(Vertx, BffModule, BffConfig)}, recording metrics and
+   * spans into what {@code telemetry} provides.
+   */
+  public Gateway(Vertx vertx, BffModule module, BffConfig config, Telemetry telemetry) {
     this.module = module;
     this.config = config;
     module.endpoints(endpoints);
@@ -131,8 +144,14 @@ public final class Gateway {
     this.bindPort = sc.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.port();
     this.mtlsBindPort = sc.mtls() == null ? 0
         : sc.mtls().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.mtls().port();
+    this.metrics = Metrics.of(config.metrics(), telemetry.registry());
+    this.tracing = Tracing.of(config.tracing(), module.name(), telemetry.openTelemetry());
+    int eventLoops = sc.instances() > 0 ? sc.instances() : Runtime.getRuntime().availableProcessors();
     for (UpstreamConfig u : config.upstreams().values()) {
-      groups.put(u.name(), new UpstreamGroup(u, System::nanoTime, vertx, upstreamTls.get(u.name())));
+      UpstreamGroup g = new UpstreamGroup(u, System::nanoTime, vertx, upstreamTls.get(u.name()),
+          metrics.upstream(u.name()));
+      metrics.bind(g, eventLoops);
+      groups.put(u.name(), g);
     }
     this.redis = config.redis() == null ? null : new SharedRedis(vertx, config.redis());
     this.auth = Authenticators.of(vertx, config.auth(), redis);
@@ -141,16 +160,27 @@ public final class Gateway {
     this.rateLimits = new RateLimits(config.rateLimits(), redis, config.server().trustedProxies(),
         MemoryStore::epochNanos);
     this.caches = new Caches(config.cache(), redis, module.name());
-  }
-
-  /** The rate-limit policies, their store and counters, shared by all event loops. */
-  public RateLimits rateLimits() {
-    return rateLimits;
+    metrics.bind(rateLimits);
   }
 
   /** The response cache shared by all event loops (its store, counters, and one cache per cached route). */
   public Caches caches() {
     return caches;
+  }
+
+  /** The meters every event loop records into (no-ops with {@code metrics.enabled: false}). */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Trace propagation and spans, shared by all event loops. */
+  public Tracing tracing() {
+    return tracing;
+  }
+
+  /** The rate-limit policies, their store and counters, shared by all event loops. */
+  public RateLimits rateLimits() {
+    return rateLimits;
   }
 
   /** The JWT verifier shared by all event loops, or null when the BFF accepts no tokens. */
@@ -219,6 +249,7 @@ public final class Gateway {
       redis.close();
     }
     discoveries.forEach(DnsDiscovery::stop);
+    metrics.close();
   }
 
   /** The BFF module. */

@@ -82,6 +82,7 @@ public final class RunningBff {
           return vertx.undeploy(deploymentId);
         })
         .transform(v -> admin.close())
+        .transform(v -> gateway.tracing().close(vertx)) // the last spans, exported
         .onComplete(v -> LOG.info("{} stopped", gateway.module().name()))
         .mapEmpty();
     return shutdown;

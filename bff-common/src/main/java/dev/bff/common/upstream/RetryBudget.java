@@ -15,6 +15,8 @@ public final class RetryBudget {
   private final AtomicLong windowStart;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+  private final java.util.concurrent.atomic.LongAdder retried = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
 
   /** Creates a budget of {@code ratio} retries per request, at least {@code minPerSecond}. */
   public RetryBudget(double ratio, int minPerSecond, LongSupplier nanoClock) {
@@ -37,12 +39,24 @@ public final class RetryBudget {
     while (true) {
       long r = retries.get();
       if (r >= allowed) {
+        refused.increment();
         return false;
       }
       if (retries.compareAndSet(r, r + 1)) {
+        retried.increment();
         return true;
       }
     }
+  }
+
+  /** Retries taken from the budget since start. */
+  public long retried() {
+    return retried.sum();
+  }
+
+  /** Retries the budget refused since start. */
+  public long refused() {
+    return refused.sum();
   }
 
   private void roll() {

@@ -1,5 +1,7 @@
 package dev.bff.common.upstream;
 
+import dev.bff.common.observability.CallSpan;
+import dev.bff.common.observability.RequestTrace;
 import dev.bff.common.routing.Category;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -8,33 +10,51 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 
-/** Calls from a Java endpoint to one upstream, carrying the client request's id. */
+/**
+ * Calls from a Java endpoint to one upstream, carrying the client request's id and trace context
+ * ({@code traceparent}: a client span of their own, or the endpoint part's they are made for).
+ */
 public final class UpstreamCalls {
   private final UpstreamClient client;
   private final String requestId;
   private final Future<Void> cancel;
   private final MultiMap identity; // headers every call carries (the caller's identity), or null
+  private final RequestTrace trace; // each call a client span of this trace; or null
+  private final CallSpan span; // every call under this span (an endpoint part's); or null
 
   /** Wraps this event loop's pool for an upstream. */
   public UpstreamCalls(UpstreamClient client) {
-    this(client, null, null, null);
+    this(client, null, null, null, null, null);
   }
 
-  private UpstreamCalls(UpstreamClient client, String requestId, Future<Void> cancel, MultiMap identity) {
+  private UpstreamCalls(UpstreamClient client, String requestId, Future<Void> cancel, MultiMap identity,
+      RequestTrace trace, CallSpan span) {
     this.client = client;
     this.requestId = requestId;
     this.cancel = cancel;
     this.identity = identity;
+    this.trace = trace;
+    this.span = span;
   }
 
   /** The same calls, reset (their connections closed) when {@code signal} completes before they end. */
   public UpstreamCalls withCancel(Future<Void> signal) {
-    return new UpstreamCalls(client, requestId, signal, identity);
+    return new UpstreamCalls(client, requestId, signal, identity, trace, span);
   }
 
   /** The same calls, sending {@code X-Request-Id: id}. */
   public UpstreamCalls withRequestId(String id) {
-    return new UpstreamCalls(client, id, cancel, identity);
+    return new UpstreamCalls(client, id, cancel, identity, trace, span);
+  }
+
+  /** The same calls, each in a client span of {@code t} (null: no trace context is sent). */
+  public UpstreamCalls withTrace(RequestTrace t) {
+    return new UpstreamCalls(client, requestId, cancel, identity, t, span);
+  }
+
+  /** The same calls, all under {@code s} (an endpoint part's span, which its owner ends). */
+  public UpstreamCalls withSpan(CallSpan s) {
+    return new UpstreamCalls(client, requestId, cancel, identity, trace, s);
   }
 
   /**
@@ -42,7 +62,8 @@ public final class UpstreamCalls {
    * are part of what makes two calls identical, so calls for different users are never shared.
    */
   public UpstreamCalls withIdentity(MultiMap headers) {
-    return new UpstreamCalls(client, requestId, cancel, headers == null || headers.isEmpty() ? null : headers);
+    return new UpstreamCalls(client, requestId, cancel, headers == null || headers.isEmpty() ? null : headers, trace,
+        span);
   }
 
   /** The upstream's name. */
@@ -59,21 +80,35 @@ public final class UpstreamCalls {
     if (requestId != null) {
       h.set("x-request-id", requestId);
     }
-    if (method != HttpMethod.GET || body != null) {
-      return client.call(method, uri, h, body, cancel);
+    CallSpan s = span != null ? span : trace != null ? trace.call(name(), null) : null;
+    if (s != null) {
+      s.inject(h);
     }
-    return client.group().shared().join(key(uri, h), cancel, c -> client.call(method, uri, h, body, c));
+    Future<UpstreamResponse> f;
+    if (method != HttpMethod.GET || body != null) {
+      f = client.call(method, uri, h, body, cancel, s);
+    } else {
+      f = client.group().shared().join(key(uri, h), cancel, c -> client.call(method, uri, h, body, c, s));
+    }
+    if (span == null && s != null) { // its own span: ends with the call
+      f.onComplete(ar -> s.end(ar.succeeded() ? (ar.result().status() >= 500 ? "5xx" : "ok")
+          : ar.cause() instanceof UpstreamException u ? CallSpan.outcome(u.category()) : "error", null,
+          ar.succeeded() ? ar.result().status() : 0));
+    }
+    return f;
   }
 
-  /** Identical GETs: same URI and the same headers, the per-request id aside. */
+  /** Identical GETs: same URI and the same headers, the per-request id and trace context aside. */
   private static String key(String uri, MultiMap headers) {
-    if (headers.isEmpty() || (headers.size() == 1 && headers.contains("x-request-id"))) {
+    int perRequest = (headers.contains("x-request-id") ? 1 : 0) + (headers.contains("traceparent") ? 1 : 0)
+        + (headers.contains("tracestate") ? 1 : 0);
+    if (headers.size() == perRequest) {
       return uri;
     }
     java.util.TreeMap<String, String> sorted = new java.util.TreeMap<>();
     for (java.util.Map.Entry<String, String> e : headers) {
       String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
-      if (!name.equals("x-request-id")) {
+      if (!name.equals("x-request-id") && !name.equals("traceparent") && !name.equals("tracestate")) {
         sorted.merge(name, e.getValue(), (a, b) -> a + "," + b);
       }
     }

@@ -1,6 +1,7 @@
 package dev.bff.common.upstream;
 
 import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.observability.CallSpan;
 import dev.bff.common.resilience.Breaker;
 import dev.bff.common.routing.Category;
 import io.vertx.core.Future;
@@ -83,16 +84,26 @@ public final class UpstreamClient {
    */
   public Future<UpstreamResponse> call(HttpMethod method, String uri, MultiMap headers, Buffer body,
       Future<Void> cancel) {
+    return call(method, uri, headers, body, cancel, null);
+  }
+
+  /**
+   * Like {@link #call(HttpMethod, String, MultiMap, Buffer, Future)}, telling {@code span} (may be
+   * null) about retries; the caller has put its {@code traceparent} in {@code headers}.
+   */
+  public Future<UpstreamResponse> call(HttpMethod method, String uri, MultiMap headers, Buffer body,
+      Future<Void> cancel, CallSpan span) {
     Breaker.Ticket ticket = null;
     if (group.breaker() != null) {
       ticket = group.breaker().tryAcquire();
       if (ticket == null) {
+        group.meters().rejected(Category.CIRCUIT_OPEN);
         return Future.failedFuture(new UpstreamException(group.name(), Category.CIRCUIT_OPEN, 0));
       }
     }
     Promise<UpstreamResponse> p = Promise.promise();
     group.retryBudget().onRequest();
-    attempt(new Call(method, uri, headers, body, cancel), new Instance[group.config().retry().attempts()], 0, p);
+    attempt(new Call(method, uri, headers, body, cancel, span), new Instance[group.config().retry().attempts()], 0, p);
     if (ticket != null) {
       Breaker.Ticket t = ticket;
       p.future().onComplete(ar -> report(t, ar.succeeded() ? ar.result() : null, ar.cause(), cancel));
@@ -117,7 +128,8 @@ public final class UpstreamClient {
     }
   }
 
-  private record Call(HttpMethod method, String uri, MultiMap headers, Buffer body, Future<Void> cancel) {}
+  private record Call(HttpMethod method, String uri, MultiMap headers, Buffer body, Future<Void> cancel,
+      CallSpan span) {}
 
   private void attempt(Call call, Instance[] tried, int tries, Promise<UpstreamResponse> p) {
     HttpMethod method = call.method();
@@ -130,10 +142,12 @@ public final class UpstreamClient {
     }
     Instance inst = group.pick(tried, tries);
     if (inst == null) {
+      group.meters().rejected(Category.UNAVAILABLE);
       p.fail(new UpstreamException(group.name(), Category.UNAVAILABLE, 0));
       return;
     }
     inst.inFlight.incrementAndGet();
+    long sent = System.nanoTime();
     UpstreamConfig c = group.config();
     RequestOptions o = new RequestOptions().setServer(inst.address()).setHost(inst.host()).setPort(inst.port())
         .setSsl(inst.ssl()).setMethod(method).setURI(uri).setIdleTimeout(c.responseTimeout().toMillis());
@@ -159,11 +173,13 @@ public final class UpstreamClient {
           boolean idempotent = Methods.idempotent(method);
           if (ar.succeeded()) {
             UpstreamResponse r = ar.result();
+            group.meters().answered(r.status(), sent);
             if (r.status() >= 500) {
               group.onFailure(inst);
               if (idempotent && tries < c.retry().attempts() && c.retry().onStatus().contains(r.status())
                   && group.retryBudget().tryRetry()) {
                 tried[tries] = inst;
+                retried(call);
                 attempt(call, tried, tries + 1, p);
                 return;
               }
@@ -174,19 +190,28 @@ public final class UpstreamClient {
             return;
           }
           if (call.cancel() != null && call.cancel().isComplete()) { // we gave up on it: not the instance's fault
+            group.meters().cancelled(sent);
             p.fail(new UpstreamException(group.name(), Category.ERROR, 0));
             return;
           }
           Category cat = Failures.classify(ar.cause());
+          group.meters().failed(cat, sent);
           if (cat != Category.UNAVAILABLE) { // a full local pool says nothing about the instance
             group.onFailure(inst);
           }
           if (idempotent && Failures.retryable(cat) && tries < c.retry().attempts() && group.retryBudget().tryRetry()) {
             tried[tries] = inst;
+            retried(call);
             attempt(call, tried, tries + 1, p);
             return;
           }
           p.fail(new UpstreamException(group.name(), cat, 0));
         });
+  }
+
+  private static void retried(Call call) {
+    if (call.span() != null) {
+      call.span().retried();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.bff.common.upstream;
 
 import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.observability.UpstreamMeters;
 import dev.bff.common.resilience.Breaker;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -26,6 +27,8 @@ public final class UpstreamGroup {
   private final LongSupplier clock;
   private final Breaker breaker;
   private final UpstreamTls tls;
+  private final UpstreamMeters meters;
+  private final java.util.concurrent.atomic.LongAdder ejections = new java.util.concurrent.atomic.LongAdder();
   private volatile Instance[] instances;
 
   /** Creates the group without a circuit breaker (for tests of balancing and ejection). */
@@ -48,7 +51,17 @@ public final class UpstreamGroup {
    * TLS to its {@code https://} instances with {@code tls} (null: the JVM's defaults).
    */
   public UpstreamGroup(UpstreamConfig config, LongSupplier nanoClock, Vertx vertx, UpstreamTls tls) {
+    this(config, nanoClock, vertx, tls, UpstreamMeters.NONE);
+  }
+
+  /**
+   * Creates the group like {@link #UpstreamGroup(UpstreamConfig, LongSupplier, Vertx, UpstreamTls)},
+   * its calls recording into {@code meters}.
+   */
+  public UpstreamGroup(UpstreamConfig config, LongSupplier nanoClock, Vertx vertx, UpstreamTls tls,
+      UpstreamMeters meters) {
     this.config = config;
+    this.meters = meters;
     this.tls = tls;
     this.clock = nanoClock;
     this.breaker = vertx == null || config.circuitBreaker() == null ? null
@@ -77,6 +90,16 @@ public final class UpstreamGroup {
   /** TLS towards the instances (trust, client certificate, server name), or null for the JVM's defaults. */
   public UpstreamTls tls() {
     return tls;
+  }
+
+  /** The meters its calls record into (attempts, latency, errors by kind). */
+  public UpstreamMeters meters() {
+    return meters;
+  }
+
+  /** How many times an instance was ejected. */
+  public long ejections() {
+    return ejections.sum();
   }
 
   /** The circuit breaker, or null when none is configured. */
@@ -208,6 +231,7 @@ public final class UpstreamGroup {
       i.ejectedUntilNanos = (now + time) == 0 ? 1 : now + time;
       i.lastEjectionEndNanos = now + time;
       i.consecutiveFailures.set(0);
+      ejections.increment();
       LOG.warn("upstream {} instance {} ejected for {} ms after {} consecutive failures", name(), i, time / 1_000_000,
           threshold);
     }

@@ -195,4 +195,62 @@ class AccessLogTest {
     bff = null;
     assertThat(log.lines).isEmpty();
   }
+
+  @Test
+  void theLineNamesTheTraceTheCallerTheRateLimitDecisionAndTheDegradedPartsButNeverTheKey(Vertx vertx)
+      throws Exception {
+    String key = "ak_log_acme_6c1e0f2d9a";
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    up.handler(req -> {
+      if (req.path().startsWith("/reviews")) {
+        req.response().setStatusCode(500).end();
+      } else {
+        req.response().putHeader("content-type", "application/json").end("{}");
+      }
+    });
+    bff = BffUnderTest.start(vertx, new Module(), """
+        server: { port: 0, admin-port: 0, instances: 1 }
+        auth:
+          default: public
+          api-keys:
+            keys:
+              - { id: acme-1, sha256: "%s", partner: acme }
+        upstreams:
+          svc: { instances: ["${SVC}"], retry: { attempts: 0 } }
+        rate-limits:
+          policies:
+            one: { key: ip, rate: 1/m }
+        routes:
+          - { id: partner, path: "/partner/**", upstream: svc, auth: api-key, rate-limit: [one] }
+        endpoints:
+          page:
+            path: /page/:id
+            parts:
+              product: { upstream: svc, path: "/products/{id}" }
+              reviews: { upstream: svc, path: "/reviews/{id}" }
+        """.formatted(sha), Map.of("SVC", up.url()));
+    var ok = bff.get("/partner/a", Map.of("X-Api-Key", key, "X-Request-Id", "acc-who-1",
+        "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+    assertThat(ok.status()).isEqualTo(200);
+    JsonObject line = lineFor("acc-who-1");
+    assertThat(line.getString("traceId")).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    assertThat(line.getString("partner")).isEqualTo("acme");
+    assertThat(line.getString("rateLimit")).isEqualTo("allowed");
+    assertThat(line.encode()).doesNotContain(key).doesNotContain(sha);
+
+    var limited = bff.get("/partner/b", Map.of("X-Api-Key", key, "X-Request-Id", "acc-who-2"));
+    assertThat(limited.status()).isEqualTo(429);
+    JsonObject refused = lineFor("acc-who-2");
+    assertThat(refused.getString("rateLimit")).isEqualTo("limited");
+    assertThat(refused.getString("error")).isEqualTo("rate-limited");
+    assertThat(refused.getString("traceId")).hasSize(32).isNotEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+
+    var page = bff.get("/page/7", Map.of("X-Request-Id", "acc-who-3"));
+    assertThat(page.status()).isEqualTo(200);
+    JsonObject degraded = lineFor("acc-who-3");
+    assertThat(degraded.getString("degraded")).isEqualTo("reviews=error");
+    assertThat(degraded.containsKey("partner")).isFalse();
+    assertThat(degraded.containsKey("rateLimit")).as("no limit applies").isFalse();
+  }
 }

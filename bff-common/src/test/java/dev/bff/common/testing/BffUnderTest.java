@@ -40,6 +40,13 @@ public final class BffUnderTest implements AutoCloseable {
     return new BffUnderTest(vertx, TestClient.await(Bff.start(vertx, module, config), "the BFF to start"));
   }
 
+  /** Like {@link #start(Vertx, BffModule, String, Map)}, recording metrics and spans into {@code telemetry}. */
+  public static BffUnderTest start(Vertx vertx, BffModule module, String yaml, Map<String, String> vars,
+      dev.bff.common.observability.Telemetry telemetry) {
+    BffConfig config = parse(yaml, vars);
+    return new BffUnderTest(vertx, TestClient.await(Bff.start(vertx, module, config, telemetry), "the BFF to start"));
+  }
+
   /** Starts a module without Java endpoints. */
   public static BffUnderTest start(Vertx vertx, String yaml, Map<String, String> vars) {
     return start(vertx, TestModule.INSTANCE, yaml, vars);
