@@ -139,6 +139,38 @@ class ClientCertAuthTest {
   }
 
   @Test
+  void aCertificateIdentityIsARateLimitKey() throws Exception {
+    TestCerts.Issued server = certs.server("server", serverCa);
+    bff = BffUnderTest.start(vertx, """
+        server:
+          port: 0
+          admin-port: 0
+          instances: 1
+          tls: { cert: "%s", key: "%s", client-auth: request, client-ca: "%s" }
+        auth:
+          default: client-cert
+          client-cert: { identity: cn }
+        rate-limits:
+          default: [per-cert]
+          policies:
+            per-cert: { key: client-cert, rate: 1/h, burst: 2 }
+        upstreams:
+          svc: { instances: ["${SVC}"] }
+        routes:
+          - { path: "/partner/**", upstream: svc }
+        """.formatted(server.certFile(), server.keyFile(), partnersCa.certFile()), Map.of("SVC", svc.url()));
+    TestCerts.Issued acme = certs.client("acme", "CN=acme,O=Acme Corp", partnersCa);
+    TestCerts.Issued initech = certs.client("initech", "CN=initech,O=Initech", partnersCa);
+    assertThat(get(acme, "/partner/x", Map.of()).status()).isEqualTo(200);
+    HttpsClient.Answer second = get(acme, "/partner/x", Map.of());
+    assertThat(second.status()).isEqualTo(200);
+    assertThat(second.headers().get("ratelimit")).startsWith("\"per-cert\";r=0;");
+    assertThat(get(acme, "/partner/x", Map.of()).status()).as("acme's burst of 2 is spent").isEqualTo(429);
+    assertThat(get(initech, "/partner/x", Map.of()).status()).as("another certificate, another bucket").isEqualTo(200);
+    assertThat(svc.count()).isEqualTo(3);
+  }
+
+  @Test
   void aCertificateFromAnotherCaOrAnExpiredOneNeverAuthenticates() throws Exception {
     gateway("{ identity: cn }");
     TestCerts.Issued rogueCa = certs.ca("rogue-ca");
