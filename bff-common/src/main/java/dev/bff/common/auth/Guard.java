@@ -3,13 +3,10 @@ package dev.bff.common.auth;
 import dev.bff.common.config.AuthConfig.AuthRule;
 import dev.bff.common.config.AuthConfig.Method;
 import dev.bff.common.observability.RouteMeters.AuthFailure;
-import dev.bff.common.proxy.Bodies;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Exchange;
 import dev.bff.common.routing.Target;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -101,24 +98,8 @@ public final class Guard implements Target {
     await(ex, auth.jwt().authenticate(token), Method.JWT);
   }
 
-  /** Decides now when {@code f} is complete, else when it completes (back on this request's context). */
   private void await(Exchange ex, Future<Principal> f, Method method) {
-    if (f.isComplete()) {
-      decide(ex, f, method);
-      return;
-    }
-    HttpServerRequest req = ex.request();
-    if (Bodies.hasBody(req)) {
-      req.pause(); // the route resumes it when it is ready for the body
-    }
-    Context ctx = Vertx.currentContext();
-    f.onComplete(ar -> {
-      if (Vertx.currentContext() == ctx) {
-        decide(ex, f, method);
-      } else {
-        ctx.runOnContext(v -> decide(ex, f, method));
-      }
-    });
+    ex.whenDone(f, done -> decide(ex, done, method));
   }
 
   private void decide(Exchange ex, Future<Principal> f, Method method) {
@@ -162,17 +143,8 @@ public final class Guard implements Target {
     }
   }
 
-  /** Answers; a body the client is still sending makes the connection unusable, so it closes after. */
   private static void fail(Exchange ex, Category c, String detail) {
-    HttpServerRequest req = ex.request();
-    boolean unread = req.version() != io.vertx.core.http.HttpVersion.HTTP_2 && !req.isEnded() && Bodies.hasBody(req);
-    if (unread) {
-      ex.response().putHeader(HttpHeaders.CONNECTION, "close");
-    }
-    Future<Void> sent = ex.fail(c, detail);
-    if (unread) {
-      sent.onComplete(v -> req.connection().close());
-    }
+    ex.refuse(c, detail);
   }
 
   /** The bearer token of a request, or null. */

@@ -1,16 +1,11 @@
 package dev.bff.common.ratelimit;
 
 import dev.bff.common.config.RateLimitConfig.HeaderStyle;
-import dev.bff.common.proxy.Bodies;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Exchange;
 import dev.bff.common.routing.Target;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,23 +41,7 @@ public final class RateLimitGuard implements Target {
       next.serve(ex);
       return;
     }
-    Future<Decision> f = limiter.decide(checks);
-    if (f.isComplete()) {
-      apply(ex, f);
-      return;
-    }
-    HttpServerRequest req = ex.request();
-    if (Bodies.hasBody(req)) {
-      req.pause(); // the route resumes it when it is ready for the body
-    }
-    Context ctx = Vertx.currentContext();
-    f.onComplete(ar -> {
-      if (Vertx.currentContext() == ctx) {
-        apply(ex, f);
-      } else {
-        ctx.runOnContext(v -> apply(ex, f));
-      }
-    });
+    ex.whenDone(limiter.decide(checks), f -> apply(ex, f));
   }
 
   private void apply(Exchange ex, Future<Decision> f) {
@@ -102,17 +81,8 @@ public final class RateLimitGuard implements Target {
     }
   }
 
-  /** Answers; a body the client is still sending makes the connection unusable, so it closes after. */
   private static void fail(Exchange ex, Category c, String detail) {
-    HttpServerRequest req = ex.request();
-    boolean unread = req.version() != HttpVersion.HTTP_2 && !req.isEnded() && Bodies.hasBody(req);
-    if (unread) {
-      ex.response().putHeader(HttpHeaders.CONNECTION, "close");
-    }
-    Future<Void> sent = ex.fail(c, detail);
-    if (unread) {
-      sent.onComplete(v -> req.connection().close());
-    }
+    ex.refuse(c, detail);
   }
 
   @Override

@@ -197,4 +197,43 @@ public final class Exchange {
     }
     return Problem.send(response, c, detail, path, requestId);
   }
+
+  /**
+   * Answers a problem before the request body was read: an HTTP/1.x body the client is still
+   * sending makes the connection unusable, so it is closed after the answer.
+   */
+  public io.vertx.core.Future<Void> refuse(Category c, String detail) {
+    boolean unread = request.version() != io.vertx.core.http.HttpVersion.HTTP_2 && !request.isEnded()
+        && dev.bff.common.proxy.Bodies.hasBody(request);
+    if (unread) {
+      response.putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+    }
+    io.vertx.core.Future<Void> sent = fail(c, detail);
+    if (unread) {
+      sent.onComplete(v -> request.connection().close());
+    }
+    return sent;
+  }
+
+  /**
+   * Hands {@code f} to {@code then} on this request's event loop: at once when it is complete, else
+   * when it completes (a body arriving meanwhile is paused; the target that reads it resumes it).
+   */
+  public <T> void whenDone(io.vertx.core.Future<T> f, Consumer<io.vertx.core.Future<T>> then) {
+    if (f.isComplete()) {
+      then.accept(f);
+      return;
+    }
+    if (dev.bff.common.proxy.Bodies.hasBody(request)) {
+      request.pause();
+    }
+    io.vertx.core.Context ctx = io.vertx.core.Vertx.currentContext();
+    f.onComplete(ar -> {
+      if (io.vertx.core.Vertx.currentContext() == ctx) {
+        then.accept(f);
+      } else {
+        ctx.runOnContext(v -> then.accept(f));
+      }
+    });
+  }
 }
