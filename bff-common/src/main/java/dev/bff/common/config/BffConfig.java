@@ -17,6 +17,7 @@ import java.util.Map;
  * @param cache     the response cache's store (routes and endpoints opt in with their own {@code cache})
  * @param metrics   Prometheus metrics ({@link MetricsConfig#DEFAULT} without the block)
  * @param tracing   trace propagation and export ({@link TracingConfig#DEFAULT} without the block)
+ * @param audit     the audit log's routes and masks ({@link AuditConfig#NONE} without the block)
  */
 public record BffConfig(
     String source,
@@ -29,7 +30,8 @@ public record BffConfig(
     RateLimitConfig rateLimits,
     CacheConfig cache,
     MetricsConfig metrics,
-    TracingConfig tracing) {
+    TracingConfig tracing,
+    AuditConfig audit) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {

@@ -81,7 +81,7 @@ public final class ConfigLoader {
       throw new ConfigException(source, List.of(new ConfigProblem("", "must be a YAML mapping with server, upstreams and routes")));
     }
     top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis", "rate-limits", "cache",
-        "metrics", "tracing"));
+        "metrics", "tracing", "audit"));
     RedisConfig redis = RedisConfig.read(top.child("redis"));
     RateLimitConfig rateLimits = RateLimitConfig.read(top.child("rate-limits"), redis);
     AuthConfig auth = AuthConfig.read(top.child("auth"));
@@ -132,6 +132,7 @@ public final class ConfigLoader {
       throw new ConfigException(source, problems);
     }
     return new BffConfig(source, server, java.util.Collections.unmodifiableMap(upstreams), List.copyOf(routes),
-        java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits, cache, metrics, tracing);
+        java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits, cache, metrics, tracing,
+        AuditConfig.read(top.child("audit")));
   }
 }

@@ -20,20 +20,22 @@ public final class Observer {
   private final Metrics metrics;
   private final Tracing tracing;
   private final boolean accessLog;
+  private final AuditLog audit;
   private final Map<Route, RouteMeters> meters = new IdentityHashMap<>();
   private final RouteMeters unmatched;
   private final Consumer<Exchange> onComplete;
 
-  /** Resolves the meters of {@code routes} (this event loop's compiled table). */
-  public Observer(Metrics metrics, Tracing tracing, boolean accessLog, List<Route> routes) {
+  /** Resolves the meters of {@code routes} (this event loop's compiled table); {@code audit} may be null. */
+  public Observer(Metrics metrics, Tracing tracing, boolean accessLog, AuditLog audit, List<Route> routes) {
     this.metrics = metrics;
     this.tracing = tracing;
     this.accessLog = accessLog;
+    this.audit = audit;
     for (Route r : routes) {
       meters.put(r, metrics.route(r.id()));
     }
     this.unmatched = metrics.unmatched();
-    this.onComplete = metrics.enabled() || tracing.enabled() || accessLog ? this::complete : null;
+    this.onComplete = metrics.enabled() || tracing.enabled() || accessLog || audit != null ? this::complete : null;
   }
 
   /** What the exchange runs when it ends, or null when nothing is recorded at all. */
@@ -69,6 +71,9 @@ public final class Observer {
     }
     if (accessLog) {
       AccessLog.log(ex);
+    }
+    if (audit != null) {
+      audit.log(ex);
     }
   }
 }

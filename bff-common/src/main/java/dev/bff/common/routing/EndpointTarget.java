@@ -85,6 +85,9 @@ public final class EndpointTarget implements Target {
   }
 
   private void run(Exchange ex, Buffer body) {
+    if (ex.body() == null) {
+      ex.body(body); // for the audit log
+    }
     Future<Reply> f;
     try {
       f = handler.handle(new BffRequest(ex, body, upstreams, ex.startNanos() + config.deadline().toNanos(), identity));

@@ -54,7 +54,7 @@ final class Front {
     ServerConfig sc = gateway.config().server();
     this.maxRequestLine = sc.limits().maxRequestLine();
     this.maxBody = sc.limits().maxBodySize();
-    this.observer = new Observer(gateway.metrics(), gateway.tracing(), sc.accessLog(), table.routes());
+    this.observer = new Observer(gateway.metrics(), gateway.tracing(), sc.accessLog(), gateway.audit(), table.routes());
     this.onComplete = observer.onComplete();
     this.identity = gateway.identity();
     this.forwarding = forwarding;

@@ -61,6 +61,7 @@ public final class Gateway {
   private final IdentityHeaders identity;
   private final RateLimits rateLimits;
   private final Caches caches;
+  private final dev.bff.common.observability.AuditLog audit;
   private final Metrics metrics;
   private final Tracing tracing;
   private volatile boolean ready;
@@ -136,9 +137,19 @@ public final class Gateway {
         upstreamTls.put(u.name(), UpstreamTls.load(vertx, "upstreams." + u.name() + ".tls", u.tls(), problems));
       }
     }
+    for (String audited : config.audit().routes()) {
+      boolean known = config.routes().stream().anyMatch(r -> r.id().equals(audited))
+          || endpoints.specs().stream().anyMatch(e -> e.name().equals(audited));
+      if (!known) {
+        problems.add(new ConfigProblem("audit.routes", "no route or endpoint is named '" + audited + "' (routes: "
+            + config.routes().stream().map(dev.bff.common.config.RouteConfig::id).toList() + ", endpoints: "
+            + endpoints.specs().stream().map(Endpoints.Spec::name).toList() + ")"));
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
+    this.audit = config.audit().enabled() ? new dev.bff.common.observability.AuditLog(config.audit()) : null;
     // port 0: Vert.x lets every listener given the same negative port -N share one random port, so
     // all event loops of this gateway (and only of this one) serve the port the first one picked
     this.bindPort = sc.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.port();
@@ -161,6 +172,11 @@ public final class Gateway {
         MemoryStore::epochNanos);
     this.caches = new Caches(config.cache(), redis, module.name());
     metrics.bind(rateLimits);
+  }
+
+  /** The audit log, or null when nothing is audited. */
+  public dev.bff.common.observability.AuditLog audit() {
+    return audit;
   }
 
   /** The response cache shared by all event loops (its store, counters, and one cache per cached route). */
