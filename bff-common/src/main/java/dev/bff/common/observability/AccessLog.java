@@ -27,6 +27,8 @@ public final class AccessLog {
     LOG.info(line(ex));
   }
 
+  private static final CharSequence X_CACHE = io.vertx.core.http.HttpHeaders.createOptimized("X-Cache");
+
   /** The JSON line for an exchange. */
   public static String line(Exchange ex) {
     StringBuilder sb = new StringBuilder(256);
@@ -63,6 +65,11 @@ public final class AccessLog {
     }
     if (ex.rateLimit() != null) {
       sb.append(",\"rateLimit\":\"").append(ex.rateLimit()).append('"');
+    }
+    String cache = ex.response().headers().get(X_CACHE);
+    if (cache != null) {
+      sb.append(",\"cache\":");
+      Json.quote(sb, cache);
     }
     String degraded = ex.response().headers().get(Observer.DEGRADED);
     if (degraded != null) {

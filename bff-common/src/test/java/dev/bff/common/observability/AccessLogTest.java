@@ -223,6 +223,7 @@ class AccessLogTest {
             one: { key: ip, rate: 1/m }
         routes:
           - { id: partner, path: "/partner/**", upstream: svc, auth: api-key, rate-limit: [one] }
+          - { id: cached, path: "/cached/**", upstream: svc, cache: { ttl: 1m } }
         endpoints:
           page:
             path: /page/:id
@@ -252,5 +253,11 @@ class AccessLogTest {
     assertThat(degraded.getString("degraded")).isEqualTo("reviews=error");
     assertThat(degraded.containsKey("partner")).isFalse();
     assertThat(degraded.containsKey("rateLimit")).as("no limit applies").isFalse();
+    assertThat(degraded.containsKey("cache")).as("not a cached route").isFalse();
+
+    bff.get("/cached/1", Map.of("X-Request-Id", "acc-cache-1"));
+    bff.get("/cached/1", Map.of("X-Request-Id", "acc-cache-2"));
+    assertThat(lineFor("acc-cache-1").getString("cache")).isEqualTo("MISS");
+    assertThat(lineFor("acc-cache-2").getString("cache")).isEqualTo("HIT");
   }
 }
