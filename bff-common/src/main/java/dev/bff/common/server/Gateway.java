@@ -159,7 +159,7 @@ public final class Gateway {
     this.identity = IdentityHeaders.of(config.auth());
     this.rateLimits = new RateLimits(config.rateLimits(), redis, config.server().trustedProxies(),
         MemoryStore::epochNanos);
-    this.caches = new Caches(config.cache(), redis, module.name());
+    this.caches = new Caches(config.cache(), redis, module.name(), metrics);
     metrics.bind(rateLimits);
   }
 
