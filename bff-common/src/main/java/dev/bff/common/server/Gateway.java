@@ -61,6 +61,7 @@ public final class Gateway {
   private final IdentityHeaders identity;
   private final RateLimits rateLimits;
   private final Caches caches;
+  private final java.time.Instant loadedAt = java.time.Instant.now();
   private final Metrics metrics;
   private final Tracing tracing;
   private volatile boolean ready;
@@ -250,6 +251,11 @@ public final class Gateway {
     }
     discoveries.forEach(DnsDiscovery::stop);
     metrics.close();
+  }
+
+  /** When this gateway took its configuration ({@code /admin/config}'s {@code loaded-at}). */
+  public java.time.Instant loadedAt() {
+    return loadedAt;
   }
 
   /** The BFF module. */
