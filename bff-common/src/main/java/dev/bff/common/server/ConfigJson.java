@@ -67,7 +67,7 @@ final class ConfigJson {
       return url(t.toString()); // as written, not its compiled tokens
     }
     if (v instanceof JsonObject || v instanceof JsonArray) {
-      return v; // static values from the YAML (fallbacks): no secrets by construction, but urls are still checked below
+      return v; // static fallback values written in the YAML, shown as they are
     }
     if (v instanceof Map<?, ?> m) {
       JsonObject o = new JsonObject();
