@@ -29,6 +29,11 @@ public final class CacheStats {
     }
   }
 
+  /** Failed or timed-out calls to the store. */
+  public long storeErrors() {
+    return storeErrors.sum();
+  }
+
   /** Requests waiting right now for another request's response (collapsed misses). */
   public int waiting() {
     return waiting.get();

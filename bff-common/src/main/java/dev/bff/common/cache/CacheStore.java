@@ -38,6 +38,11 @@ public interface CacheStore {
   /** Whether other replicas share this store (so waiting for them is worthwhile). */
   boolean shared();
 
+  /** Whether the store answers right now (always, in memory). */
+  default boolean available() {
+    return true;
+  }
+
   /** What the store holds, for {@code GET /admin/cache}. */
   JsonObject stats();
 }

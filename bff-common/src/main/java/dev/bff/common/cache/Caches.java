@@ -3,6 +3,8 @@ package dev.bff.common.cache;
 import dev.bff.common.config.CacheConfig;
 import dev.bff.common.config.RouteCacheConfig;
 import dev.bff.common.config.ServerConfig.CompressionConfig;
+import dev.bff.common.observability.CacheMeters;
+import dev.bff.common.observability.Metrics;
 import dev.bff.common.proxy.ProxyTarget;
 import dev.bff.common.routing.Stage;
 import dev.bff.common.routing.Target;
@@ -24,38 +26,50 @@ public final class Caches {
   private final CacheStats stats = new CacheStats();
   private final Map<String, ResponseCache> caches = new ConcurrentHashMap<>();
   private final LongSupplier clock;
+  private final Metrics metrics;
 
   /**
-   * Creates the store.
+   * Creates the store and registers its meters.
    *
    * @param redis   the shared Redis ({@code store: redis}), or null
    * @param bffName names the default Redis key prefix, so BFFs sharing a Redis do not share entries
+   * @param metrics where each cached route's results and the store's numbers are counted
    */
-  public Caches(CacheConfig config, SharedRedis redis, String bffName) {
+  public Caches(CacheConfig config, SharedRedis redis, String bffName, Metrics metrics) {
     this(config, config.store() == CacheConfig.Store.REDIS
         ? new RedisCacheStore(redis, config.prefix() != null ? config.prefix() : "bff:cache:" + bffName + ":")
-        : new MemoryStore(config.maxBytes()), System::currentTimeMillis);
+        : new MemoryStore(config.maxBytes()), System::currentTimeMillis, metrics);
   }
 
   /** Over a given store and clock (tests). */
-  Caches(CacheConfig config, CacheStore store, LongSupplier clock) {
+  Caches(CacheConfig config, CacheStore store, LongSupplier clock, Metrics metrics) {
     this.config = config;
     this.store = store;
     this.clock = clock;
+    this.metrics = metrics;
+    if (store instanceof MemoryStore m) { // Redis keeps its own numbers (INFO), shared by every replica
+      metrics.cacheStore(m, MemoryStore::entries, MemoryStore::bytes, MemoryStore::evictions);
+    }
+    metrics.cacheStoreHealth(this, c -> c.store.available() ? 1 : 0, c -> c.stats.storeErrors());
   }
 
   /** A proxied route behind the cache. */
   public Target route(ProxyTarget proxy, RouteCacheConfig policy, CompressionConfig compression) {
-    return new CachedRoute(proxy, cache(proxy.route().id(), policy), new HitWriter(compression, config.xCacheHeader()));
+    String id = proxy.route().id();
+    return new CachedRoute(proxy, cache(id, id, policy), new HitWriter(compression, config.xCacheHeader()));
   }
 
   /** The stage caching an endpoint's answers. */
   public Stage endpoint(String name, RouteCacheConfig policy) {
-    return new CacheStage(cache("endpoint:" + name, policy), config.xCacheHeader());
+    return new CacheStage(cache("endpoint:" + name, name, policy), config.xCacheHeader());
   }
 
-  private ResponseCache cache(String id, RouteCacheConfig policy) {
-    return caches.computeIfAbsent(id, k -> new ResponseCache(id, policy, config, store, stats, clock));
+  /** The cache keyed by {@code id}, counted under the route label {@code route} (meters resolved once). */
+  private ResponseCache cache(String id, String route, RouteCacheConfig policy) {
+    return caches.computeIfAbsent(id, k -> {
+      CacheMeters meters = metrics.cache(route);
+      return new ResponseCache(id, policy, config, store, stats, meters, clock);
+    });
   }
 
   /**

@@ -138,6 +138,16 @@ public final class MemoryStore implements CacheStore {
     return false;
   }
 
+  /** How many entries (and vary markers) are stored, as Caffeine estimates it. */
+  public long entries() {
+    return cache.estimatedSize();
+  }
+
+  /** Entries evicted to stay within {@code max-bytes} (expired ones are not counted). */
+  public long evictions() {
+    return evictions.sum();
+  }
+
   /** The weight of what is stored, in bytes (at most {@code max-bytes} once a write returned). */
   public long bytes() {
     return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);

@@ -158,6 +158,11 @@ public final class RedisCacheStore implements CacheStore {
   }
 
   @Override
+  public boolean available() {
+    return !down.get();
+  }
+
+  @Override
   public JsonObject stats() {
     return new JsonObject().put("store", "redis").put("prefix", prefix).put("available", !down.get());
   }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bff.common.auth.Principal;
 import dev.bff.common.config.CacheConfig;
 import dev.bff.common.config.RouteCacheConfig;
+import dev.bff.common.observability.CacheMeters;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -29,6 +30,7 @@ public final class ResponseCache {
   private final CacheStore store;
   private final MemoryStore memory; // the same store when it is in memory (answers without futures), else null
   private final CacheStats stats;
+  private final CacheMeters meters;
   private final Flights flights;
   private final LongSupplier clock;
   private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
@@ -36,13 +38,14 @@ public final class ResponseCache {
       .expireAfterWrite(PASS_FOR).executor(Runnable::run).build();
 
   ResponseCache(String id, RouteCacheConfig policy, CacheConfig config, CacheStore store, CacheStats stats,
-      LongSupplier clock) {
+      CacheMeters meters, LongSupplier clock) {
     this.id = id;
     this.policy = policy;
     this.config = config;
     this.store = store;
     this.memory = store instanceof MemoryStore m ? m : null;
     this.stats = stats;
+    this.meters = meters;
     this.flights = new Flights(stats.waiting);
     this.clock = clock;
   }
@@ -138,9 +141,16 @@ public final class ResponseCache {
     refreshing.remove(key.primary());
   }
 
-  /** Counts an answer. */
+  /** Counts an answer: in the gateway's counters and in this route's meters. */
   void count(CacheStatus s) {
     stats.count(s);
+    switch (s) {
+      case HIT -> meters.hit();
+      case MISS -> meters.miss();
+      case STALE -> meters.stale();
+      case REVALIDATED -> meters.revalidated();
+      case BYPASS -> meters.bypass();
+    }
   }
 
   @Override

@@ -28,6 +28,8 @@ import java.util.Set;
  * @param mtls           a second listener requiring client certificates, or null
  * @param httpRedirect   a plain-HTTP listener redirecting to the TLS one, or null
  * @param h2c            whether the plain-text listener also speaks HTTP/2 with prior knowledge
+ * @param adminToken     the bearer token every admin request but {@code /health/*} must carry, or null
+ *                       (then the admin listener should be bound to a loopback address)
  */
 public record ServerConfig(
     String host,
@@ -48,7 +50,8 @@ public record ServerConfig(
     HardeningConfig hardening,
     MtlsConfig mtls,
     HttpRedirect httpRedirect,
-    boolean h2c) {
+    boolean h2c,
+    Secret adminToken) {
 
   /**
    * A plain-HTTP listener ({@code server.http-redirect}) that answers every request with a 308
@@ -93,7 +96,7 @@ public record ServerConfig(
   static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
     n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
         "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers",
-        "hardening", "mtls", "http-redirect", "h2c"));
+        "hardening", "mtls", "http-redirect", "h2c", "admin-token"));
     ConfigNode l = n.child("limits");
     l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
     Limits limits = new Limits(
@@ -135,6 +138,10 @@ public record ServerConfig(
     if (redirect != null) {
       checkPortFree(n, "http-redirect.port", redirect.port(), port, adminPort, mtls == null ? -1 : mtls.port());
     }
+    String token = n.string("admin-token", null);
+    if (token != null && token.length() < 16) { // said without the value: it is a secret even when too short
+      n.problem("admin-token", "must be at least 16 characters (e.g. openssl rand -hex 24)");
+    }
     return new ServerConfig(
         host,
         port,
@@ -154,7 +161,8 @@ public record ServerConfig(
         HardeningConfig.read(n.child("hardening")),
         mtls,
         redirect,
-        n.bool("h2c", true));
+        n.bool("h2c", true),
+        token == null || token.isBlank() ? null : new Secret(token));
   }
 
   /** Reports a fixed port that another listener of this server already uses. */

@@ -17,10 +17,11 @@ public final class CacheMeters {
   private final Counter misses;
   private final Counter stale;
   private final Counter bypass;
+  private final Counter revalidated;
 
   CacheMeters(Metrics metrics, String route) {
     if (metrics == null) {
-      hits = misses = stale = bypass = null;
+      hits = misses = stale = bypass = revalidated = null;
       return;
     }
     String d = "Requests the response cache judged, by result";
@@ -28,6 +29,7 @@ public final class CacheMeters {
     misses = metrics.counter("bff.cache.requests", d, Tags.of("route", route, "result", "miss"));
     stale = metrics.counter("bff.cache.requests", d, Tags.of("route", route, "result", "stale"));
     bypass = metrics.counter("bff.cache.requests", d, Tags.of("route", route, "result", "bypass"));
+    revalidated = metrics.counter("bff.cache.requests", d, Tags.of("route", route, "result", "revalidated"));
   }
 
   /** Answered from a fresh entry. */
@@ -55,6 +57,13 @@ public final class CacheMeters {
   public void bypass() {
     if (bypass != null) {
       bypass.increment();
+    }
+  }
+
+  /** Answered from a stale entry the upstream confirmed with 304 Not Modified. */
+  public void revalidated() {
+    if (revalidated != null) {
+      revalidated.increment();
     }
   }
 }

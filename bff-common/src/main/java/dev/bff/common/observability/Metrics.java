@@ -246,6 +246,20 @@ public final class Metrics implements AutoCloseable {
         .description("Entries evicted from the response cache to make room").register(registry);
   }
 
+  /**
+   * Registers whether the response cache's store answers (a gauge, always 1 in memory) and how
+   * many calls to it failed, read at scrape time.
+   */
+  public <T> void cacheStoreHealth(T store, ToDoubleFunction<T> up, ToDoubleFunction<T> errors) {
+    if (registry == null) {
+      return;
+    }
+    Gauge.builder("bff.cache.store.up", store, up).description("1 while the response cache's store answers")
+        .register(registry);
+    FunctionCounter.builder("bff.cache.store.errors", store, errors)
+        .description("Failed or timed-out calls to the response cache's store").register(registry);
+  }
+
   /** The registry in the Prometheus text format (or OpenMetrics when {@code accept} asks for it). */
   public String scrape(String accept) {
     if (registry == null) {

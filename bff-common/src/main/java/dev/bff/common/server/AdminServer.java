@@ -9,16 +9,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin listener, separate from client traffic: {@code /health/live} (the process runs),
  * {@code /health/ready} (routes are up and the BFF is not draining), {@code /admin/upstreams}
  * (instances, their health and ejections, and circuit breaker states), {@code /admin/rate-limits}
  * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors),
- * {@code /admin/cache} (the response cache's numbers; {@code POST /admin/cache/purge}) and
- * {@code /metrics} (Prometheus).
+ * {@code /admin/cache} (the response cache's numbers; {@code POST /admin/cache/purge}),
+ * {@code /admin/routes} (the effective routes and endpoints), {@code /admin/config} (the effective
+ * configuration, secrets redacted) and {@code /metrics} (Prometheus). With {@code server.admin-token}
+ * every path but {@code /health/*} needs the token ({@link AdminAuth}).
  */
 final class AdminServer {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
   private final Vertx vertx;
   private final Gateway gateway;
   private HttpServer server;
@@ -30,6 +36,14 @@ final class AdminServer {
 
   Future<HttpServer> start(String host, int port) {
     Router router = Router.router(vertx);
+    AdminAuth auth = AdminAuth.of(gateway.config().server().adminToken());
+    if (auth != null) {
+      router.route().handler(auth);
+    } else if (!loopback(host)) {
+      LOG.warn("the admin listener binds {} without server.admin-token: anyone who reaches port {} can read "
+          + "/admin/config and /metrics and purge the cache; bind admin-host to 127.0.0.1 or set admin-token", host,
+          port);
+    }
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> {
       if (gateway.ready()) {
@@ -46,10 +60,30 @@ final class AdminServer {
       ctx.json(out);
     });
     router.get("/admin/rate-limits").handler(ctx -> ctx.json(gateway.rateLimits().toJson()));
+    // both are built once: the configuration does not change while the gateway runs
+    String routes = RouteListing.of(gateway.config(), gateway.endpoints()).encodePrettily();
+    String config = effectiveConfig().encodePrettily();
+    router.get("/admin/routes").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(routes));
+    router.get("/admin/config").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(config));
     CacheAdmin.mount(router, gateway.caches());
     MetricsRoute.mount(router, vertx, gateway.metrics());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
+  }
+
+  /** The configuration as JSON with where it came from and when the gateway took it; secrets redacted. */
+  private JsonObject effectiveConfig() {
+    JsonObject sections = ConfigJson.object(gateway.config());
+    sections.remove("source");
+    return new JsonObject().put("bff", gateway.module().name()).put("source", gateway.config().source())
+        .put("loaded-at", gateway.loadedAt().toString()).put("config", sections);
+  }
+
+  /** Whether {@code host} is a loopback address as written (no name is resolved). */
+  static boolean loopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   Future<Void> close() {

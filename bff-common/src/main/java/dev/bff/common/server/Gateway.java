@@ -62,6 +62,7 @@ public final class Gateway {
   private final RateLimits rateLimits;
   private final Caches caches;
   private final dev.bff.common.observability.AuditLog audit;
+  private final java.time.Instant loadedAt = java.time.Instant.now();
   private final Metrics metrics;
   private final Tracing tracing;
   private volatile boolean ready;
@@ -170,7 +171,7 @@ public final class Gateway {
     this.identity = IdentityHeaders.of(config.auth());
     this.rateLimits = new RateLimits(config.rateLimits(), redis, config.server().trustedProxies(),
         MemoryStore::epochNanos);
-    this.caches = new Caches(config.cache(), redis, module.name());
+    this.caches = new Caches(config.cache(), redis, module.name(), metrics);
     metrics.bind(rateLimits);
   }
 
@@ -266,6 +267,11 @@ public final class Gateway {
     }
     discoveries.forEach(DnsDiscovery::stop);
     metrics.close();
+  }
+
+  /** When this gateway took its configuration ({@code /admin/config}'s {@code loaded-at}). */
+  public java.time.Instant loadedAt() {
+    return loadedAt;
   }
 
   /** The BFF module. */

@@ -145,6 +145,8 @@ class ConfigErrorsTest {
             "server.port", "must be between 0 and 65535, was 70000"),
         bad("admin port not a number", "server: { admin-port: nine }\n",
             "server.admin-port", "must be an integer, was 'nine'"),
+        bad("an admin token too short to be one", "server: { admin-token: s3cr3t }\n",
+            "server.admin-token", "must be at least 16 characters (e.g. openssl rand -hex 24)"),
         bad("unset variable without default", "upstreams:\n  catalog: { instances: [\"${NOPE_URL}\"] }\n",
             "upstreams.catalog.instances[0]", "environment variable NOPE_URL is not set and has no default"),
         bad("unknown balancer", "upstreams:\n  catalog: { instances: [\"http://h:1\"], balancer: random }\n",

@@ -8,12 +8,16 @@ import dev.bff.common.testing.Poll;
 import dev.bff.common.testing.Scrape;
 import dev.bff.common.testing.TestClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +39,7 @@ class MetricsTest {
   FakeUpstream resets;
   FakeUpstream slow;
   FakeUpstream broken;
+  FakeUpstream cached;
   BffUnderTest bff;
   String goneUrl;
 
@@ -44,6 +49,18 @@ class MetricsTest {
     resets = FakeUpstream.start(vertx, "resets").handler(req -> req.connection().close());
     slow = FakeUpstream.start(vertx, "slow").handler(req -> { }); // never answers
     broken = FakeUpstream.start(vertx, "broken").status(500);
+    AtomicInteger oldCalls = new AtomicInteger();
+    cached = FakeUpstream.start(vertx, "cached").handler(req -> {
+      if (req.method() == HttpMethod.POST) {
+        req.response().setStatusCode(201).end();
+      } else if (req.path().endsWith("/fresh")) {
+        req.response().putHeader("Cache-Control", "max-age=60").end("fresh");
+      } else if (oldCalls.incrementAndGet() == 1) { // stale on arrival, kept for stale-if-error
+        req.response().putHeader("Cache-Control", "max-age=1").putHeader("Age", "5").end("old");
+      } else {
+        req.response().setStatusCode(500).end();
+      }
+    });
     var dead = vertx.createHttpServer().requestHandler(req -> { }).listen(0, "127.0.0.1").await();
     goneUrl = "http://127.0.0.1:" + dead.actualPort();
     dead.close().await(); // refused from now on
@@ -63,6 +80,7 @@ class MetricsTest {
                     outlier: { consecutive-failures: 0 } }
           broken: { instances: ["${BROKEN}"], retry: { attempts: 0 }, outlier: { consecutive-failures: 0 } }
           gone:   { instances: ["${GONE}"], retry: { attempts: 0 }, outlier: { consecutive-failures: 0 } }
+          cached: { instances: ["${CACHED}"], retry: { attempts: 0 }, outlier: { consecutive-failures: 0 } }
           flaky:  { instances: ["${BROKEN}"], retry: { attempts: 0 }, outlier: { consecutive-failures: 0 },
                     circuit-breaker: { failures: 2, window: 10s, open-for: 30s } }
         rate-limits:
@@ -78,6 +96,7 @@ class MetricsTest {
           - { id: partner, path: "/partner/**", upstream: svc, auth: api-key }
           - { id: globex-only, path: "/globex/**", upstream: svc, auth: { methods: [api-key], clients: [globex] } }
           - { id: limited, path: "/limited/**", upstream: svc, rate-limit: [two] }
+          - { id: cached, path: "/cached/**", upstream: cached, cache: { stale-if-error: 10m } }
         endpoints:
           page:
             path: /page/:id
@@ -85,8 +104,13 @@ class MetricsTest {
               product: { upstream: svc, path: "/products/{id}", required: true }
               reviews: { upstream: broken, path: "/reviews/{id}" }
               stock:   { upstream: broken, path: "/stock/{id}", fallback: { value: { quantity: 0 } } }
+          brief:
+            path: /brief/:id
+            cache: { ttl: 60s }
+            parts:
+              product: { upstream: svc, path: "/products/{id}", required: true }
         """.formatted(sha), Map.of("SVC", svc.url(), "RESETS", resets.url(), "SLOW", slow.url(),
-        "BROKEN", broken.url(), "GONE", goneUrl));
+        "BROKEN", broken.url(), "GONE", goneUrl, "CACHED", cached.url()));
   }
 
   @AfterEach
@@ -96,6 +120,7 @@ class MetricsTest {
     resets.close();
     slow.close();
     broken.close();
+    cached.close();
   }
 
   /** Scrapes until {@code name} (with the labels) reaches {@code expected}: meters are recorded as responses end. */
@@ -301,22 +326,47 @@ class MetricsTest {
   }
 
   @Test
-  void theCacheHookCountsWhatTheCacheReports() {
-    Metrics m = bff.running().gateway().metrics();
-    CacheMeters c = m.cache("products");
-    c.hit();
-    c.hit();
-    c.miss();
-    c.stale();
-    long[] store = {5, 2048, 1};
-    m.cacheStore(store, x -> x[0], x -> x[1], x -> x[2]);
-    Scrape s = Scrape.of(bff);
-    assertThat(s.value("bff_cache_requests_total", "route", "products", "result", "hit")).isEqualTo(2);
-    assertThat(s.value("bff_cache_requests_total", "route", "products", "result", "miss")).isEqualTo(1);
-    assertThat(s.value("bff_cache_requests_total", "route", "products", "result", "stale")).isEqualTo(1);
-    assertThat(s.value("bff_cache_entries")).isEqualTo(5);
-    assertThat(s.value("bff_cache_size_bytes")).isEqualTo(2048);
-    assertThat(s.value("bff_cache_evictions_total")).isEqualTo(1);
+  void theResponseCacheCountsEachResultPerRouteAndTheStoreItsEntries() {
+    assertThat(xCache(bff.get("/cached/fresh"))).isEqualTo("MISS");
+    assertThat(xCache(bff.get("/cached/fresh"))).isEqualTo("HIT");
+    assertThat(xCache(bff.get("/cached/fresh?x=1"))).isEqualTo("MISS");
+    assertThat(xCache(bff.get("/cached/fresh"))).isEqualTo("HIT");
+    assertThat(xCache(bff.get("/cached/old"))).isEqualTo("MISS");
+    var stale = bff.get("/cached/old"); // expired, and the upstream answers 500 now
+    assertThat(stale.status()).isEqualTo(200);
+    assertThat(xCache(stale)).isEqualTo("STALE");
+    assertThat(xCache(bff.send(HttpMethod.POST, "/cached/other", Map.of(), Buffer.buffer("{}")))).isEqualTo("BYPASS");
+    assertThat(xCache(bff.get("/brief/1"))).isEqualTo("MISS");
+    assertThat(xCache(bff.get("/brief/1"))).isEqualTo("HIT");
+
+    Scrape s = scrapeWhen(1, "bff_cache_requests_total", "route", "cached", "result", "bypass");
+    assertThat(s.value("bff_cache_requests_total", "route", "cached", "result", "hit")).isEqualTo(2);
+    assertThat(s.value("bff_cache_requests_total", "route", "cached", "result", "miss")).isEqualTo(3);
+    assertThat(s.value("bff_cache_requests_total", "route", "cached", "result", "stale")).isEqualTo(1);
+    assertThat(s.value("bff_cache_requests_total", "route", "cached", "result", "revalidated")).isZero();
+    assertThat(s.value("bff_cache_requests_total", "route", "cached")).isEqualTo(7);
+    assertThat(s.value("bff_cache_requests_total", "route", "brief", "result", "miss")).isEqualTo(1);
+    assertThat(s.value("bff_cache_requests_total", "route", "brief", "result", "hit")).isEqualTo(1);
+    assertThat(s.series()).as("only cached routes and endpoints, by id: never a path or the key's prefix")
+        .filteredOn(x -> x.name().equals("bff_cache_requests_total"))
+        .allMatch(x -> Set.of("cached", "brief").contains(x.labels().get("route")));
+    // /cached/fresh, /cached/fresh?x=1, /cached/old and /brief/1 (the POST invalidated nothing stored)
+    assertThat(s.value("bff_cache_entries")).isEqualTo(4);
+    assertThat(s.value("bff_cache_size_bytes")).isPositive();
+    assertThat(s.value("bff_cache_evictions_total")).isZero();
+    assertThat(s.value("bff_cache_store_up")).isEqualTo(1);
+    assertThat(s.value("bff_cache_store_errors_total")).isZero();
+    assertThat(cached.count()).as("the hits never reached the upstream").isEqualTo(5);
+  }
+
+  static String xCache(BffUnderTest.Response r) {
+    return r.header("X-Cache");
+  }
+
+  @Test
+  void theCacheHooksRecordNothingWithMetricsOff() {
     assertThat(Metrics.off().cache("x")).isSameAs(CacheMeters.NONE);
+    CacheMeters.NONE.hit();
+    CacheMeters.NONE.revalidated();
   }
 }
