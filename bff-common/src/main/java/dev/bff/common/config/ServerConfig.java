@@ -145,7 +145,7 @@ public record ServerConfig(
     return new ServerConfig(
         host,
         port,
-        n.string("admin-host", "0.0.0.0"),
+        n.string("admin-host", "127.0.0.1"),
         adminPort,
         n.integer("instances", 0, 0, 256),
         tls,
