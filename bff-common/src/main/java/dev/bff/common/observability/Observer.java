@@ -59,6 +59,13 @@ public final class Observer {
     }
   }
 
+  /** A request the HTTP decoder refused (no exchange, no route) was answered: counted as unmatched. */
+  public void invalid(int status, long nanos, long bytesOut) {
+    if (metrics.enabled()) {
+      unmatched.completed(status, nanos, 0, bytesOut, false, false);
+    }
+  }
+
   private void complete(Exchange ex) {
     int status = ex.aborted() ? 499 : ex.response().getStatusCode();
     if (metrics.enabled()) {

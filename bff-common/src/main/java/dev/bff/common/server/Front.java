@@ -155,7 +155,11 @@ final class Front {
     resp.putHeader(REQUEST_ID, rid).putHeader(HttpHeaders.CONNECTION, "close");
     // the request line was read unless it was too long or unparseable (then Netty's placeholder is the URI)
     String instance = c == Category.HEADERS_TOO_LARGE ? req.path() : null;
-    Problem.send(resp, c, detail, instance, rid).onComplete(v -> req.connection().close());
+    long start = System.nanoTime();
+    Problem.send(resp, c, detail, instance, rid).onComplete(v -> {
+      observer.invalid(resp.getStatusCode(), System.nanoTime() - start, resp.bytesWritten());
+      req.connection().close();
+    });
   }
 
   /**

@@ -134,6 +134,16 @@ class MetricsTest {
   }
 
   @Test
+  void requestsTheDecoderRefusesAreCountedAsUnmatched() {
+    var garbage = dev.bff.common.testing.RawHttp.exchange(bff.port(), "GARBAGE\r\n\r\n");
+    assertThat(garbage.status()).isEqualTo(400);
+    var tooLong = dev.bff.common.testing.RawHttp.exchange(bff.port(),
+        "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    assertThat(tooLong.status()).isEqualTo(414);
+    scrapeWhen(2, "bff_request_duration_seconds_count", "route", "unmatched", "status", "4xx");
+  }
+
+  @Test
   void requestsAreCountedPerRouteAndStatusClassWithALatencyHistogramBytesAndInFlight() {
     for (int i = 0; i < 3; i++) {
       assertThat(bff.get("/api/products/" + i).status()).isEqualTo(200);
