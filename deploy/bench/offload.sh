@@ -26,6 +26,8 @@
 #   BFF_JAR [bff-web/target/bff-web.jar]  CATALOG_JAR [deploy/demo-services/target/demo-services.jar]
 #                       both copied to a temp dir first, so a rebuild of target/ does not disturb a run
 #   BFF_JAVA_OPTS [-Xms256m -Xmx256m -XX:+UseParallelGC -XX:+AlwaysPreTouch]
+#   MEM_LIMIT [[never]]  the rate-limit of the "mem" route; none makes an A/A run (two identical unlimited
+#                       routes) that shows the bench's own noise between routes
 #   RL_HEADERS [ietf]   rate-limits.headers of both gateways (none: what the decision costs without the headers)
 #   REDIS_SERVER [redis-server on PATH]   REDIS_POOL [8]   bffRedis' redis.pool (commands from event loops
 #                       go over each loop's own pipelined connection; the pool serves other threads)
@@ -50,6 +52,7 @@ WARMUP=${WARMUP:-20s}
 ROWS=${ROWS:-none mem redis cached}
 REDIS_POOL=${REDIS_POOL:-8}
 RL_HEADERS=${RL_HEADERS:-ietf}
+MEM_LIMIT=${MEM_LIMIT:-[never]}
 BFF_JAVA_OPTS=${BFF_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC -XX:+AlwaysPreTouch}
 
 # ---- tools and jars -------------------------------------------------------------------------
@@ -127,7 +130,7 @@ rate-limits:
     never: { key: ip, rate: 1000000/s }
 routes:
   - { id: products, path: "/api/products/**", upstream: catalog, strip-prefix: /api, rate-limit: none }
-  - { id: limited, path: "/rl/products/**", upstream: catalog, strip-prefix: /rl, rate-limit: [never] }
+  - { id: limited, path: "/rl/products/**", upstream: catalog, strip-prefix: /rl, rate-limit: $MEM_LIMIT }
   - { id: cached, path: "/c/products/**", upstream: catalog, strip-prefix: /c, rate-limit: none, cache: { ttl: 1h } }
 YAML
   # shellcheck disable=SC2086
