@@ -25,6 +25,8 @@ public final class Composition implements EndpointHandler {
   private Function<Parts, Object> shape = Composition::byName;
   private final LastGood lastGood = new LastGood();
   private final PartCache partCache = new PartCache();
+  private SlowCompositions slow;
+  private String name;
 
   private Composition(List<Part> parts) {
     this.parts = parts;
@@ -79,6 +81,24 @@ public final class Composition implements EndpointHandler {
   @Override
   public Future<Reply> handle(BffRequest request) {
     return new CompositionRun(this, request).start();
+  }
+
+  /**
+   * Keeps this endpoint's slow or degraded requests, with their parts' timings, in {@code slow}
+   * (set at start-up, before any request; without it no timings are taken).
+   */
+  public Composition recordSlow(SlowCompositions slow, String endpoint) {
+    this.slow = slow;
+    this.name = endpoint;
+    return this;
+  }
+
+  SlowCompositions slow() {
+    return slow;
+  }
+
+  String name() {
+    return name;
   }
 
   LastGood lastGood() {

@@ -34,6 +34,9 @@ final class CompositionRun {
   private final Vertx vertx;
   private long timer = -1;
   private boolean finished;
+  private final long begun; // the timings of a run for SlowCompositions: none without one
+  private final long[] begins;
+  private final long[] ends;
 
   CompositionRun(Composition composition, BffRequest request) {
     this.composition = composition;
@@ -41,6 +44,28 @@ final class CompositionRun {
     this.context = new PartContext(request, outcomes);
     this.deadline = request.deadlineNanos() - MARGIN_NANOS;
     this.vertx = Vertx.currentContext().owner();
+    boolean timed = composition.slow() != null;
+    this.begun = timed ? System.nanoTime() : 0;
+    this.begins = timed ? new long[composition.parts().size()] : null;
+    this.ends = timed ? new long[begins.length] : null;
+  }
+
+  private void mark(long[] times, Part p) {
+    if (times != null) {
+      times[composition.parts().indexOf(p)] = System.nanoTime();
+    }
+  }
+
+  /** Keeps this run's part timings when it was slow, degraded or failed. */
+  private void keepIfSlow(String result) {
+    SlowCompositions slow = composition.slow();
+    if (slow == null) {
+      return;
+    }
+    long end = System.nanoTime();
+    if (slow.wanted(end - begun, !result.equals("ok"))) {
+      slow.record(composition.name(), composition.parts(), outcomes, begun, end, begins, ends, result);
+    }
   }
 
   Future<Reply> start() {
@@ -77,6 +102,7 @@ final class CompositionRun {
   }
 
   private void launch(Part p) {
+    mark(begins, p);
     String cacheKey = null;
     if (p.cacheTtl() != null) {
       cacheKey = PartCache.key(p, request.uri(), request.principal());
@@ -182,6 +208,7 @@ final class CompositionRun {
     if (finished || outcomes.containsKey(p.name())) {
       return;
     }
+    mark(ends, p);
     if (p.required() && !(o instanceof Outcome.Ok)) {
       failEndpoint(p, o);
       return;
@@ -234,6 +261,7 @@ final class CompositionRun {
     observe();
     Reply reply = Reply.problem(c, "required part '" + p.name() + "' failed: " + cause.detail());
     reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes, started));
+    keepIfSlow("failed");
     result.tryComplete(reply);
   }
 
@@ -257,6 +285,7 @@ final class CompositionRun {
       reply.header(Degradation.HEADER, header);
     }
     reply.header("Server-Timing", Degradation.serverTiming(composition.parts(), outcomes, started));
+    keepIfSlow(header == null ? "ok" : "degraded");
     result.tryComplete(reply);
   }
 

@@ -1,6 +1,7 @@
 package dev.bff.common.server;
 
 import dev.bff.common.cache.CacheAdmin;
+import dev.bff.common.observability.LiveStats;
 import dev.bff.common.observability.MetricsRoute;
 import dev.bff.common.routing.Category;
 import dev.bff.common.routing.Problem;
@@ -9,6 +10,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * (the store's state and, per policy, requests allowed, limited, decided without the store, store errors),
  * {@code /admin/cache} (the response cache's numbers; {@code POST /admin/cache/purge}),
  * {@code /admin/routes} (the effective routes and endpoints), {@code /admin/config} (the effective
- * configuration, secrets redacted) and {@code /metrics} (Prometheus). With {@code server.admin-token}
- * every path but {@code /health/*} needs the token ({@link AdminAuth}).
+ * configuration, secrets redacted), {@code /metrics} (Prometheus), and the live dashboard
+ * ({@code /dashboard}, fed by {@code /admin/dashboard}). With {@code server.admin-token}
+ * every path but {@code /health/*} and the dashboard's static page needs the token ({@link AdminAuth}).
  */
 final class AdminServer {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -28,6 +36,7 @@ final class AdminServer {
   private final Vertx vertx;
   private final Gateway gateway;
   private HttpServer server;
+  private long sampler = -1;
 
   AdminServer(Vertx vertx, Gateway gateway) {
     this.vertx = vertx;
@@ -66,9 +75,48 @@ final class AdminServer {
     router.get("/admin/routes").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(routes));
     router.get("/admin/config").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(config));
     CacheAdmin.mount(router, gateway.caches());
+    mountDashboard(router);
     MetricsRoute.mount(router, vertx, gateway.metrics());
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
+  }
+
+  /**
+   * {@code GET /dashboard}: the live dashboard, one static page whose script polls
+   * {@code GET /admin/dashboard} every second: per route the rolling window's numbers and the parts
+   * to blame ({@link LiveStats}), upstreams and circuits, the cache, rate limits, and the recent slow
+   * or degraded composed requests ({@link dev.bff.common.aggregate.SlowCompositions}).
+   */
+  private void mountDashboard(Router router) {
+    List<String> ids = new ArrayList<>();
+    gateway.config().routes().forEach(r -> ids.add(r.id()));
+    gateway.endpoints().specs().forEach(e -> ids.add(e.name()));
+    LiveStats live = new LiveStats(gateway.metrics(), ids);
+    live.sample();
+    sampler = vertx.setPeriodic(1000, id -> live.sample());
+    String page = resource("/dashboard/index.html");
+    router.get("/dashboard").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8")
+        .putHeader("cache-control", "no-store").end(page));
+    router.get("/admin/dashboard").handler(ctx -> {
+      JsonObject upstreams = new JsonObject();
+      gateway.groups().forEach((name, g) -> upstreams.put(name, g.toJson()));
+      var slow = gateway.slowCompositions();
+      ctx.response().putHeader("cache-control", "no-store");
+      ctx.json(live.toJson().put("bff", gateway.module().name()).put("upstreams", upstreams)
+          .put("cache", gateway.caches().stats()).put("rateLimits", gateway.rateLimits().toJson())
+          .put("slow", slow == null ? null : slow.toJson()));
+    });
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = AdminServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("no classpath resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The configuration as JSON with where it came from and when the gateway took it; secrets redacted. */
@@ -87,6 +135,10 @@ final class AdminServer {
   }
 
   Future<Void> close() {
+    if (sampler >= 0) {
+      vertx.cancelTimer(sampler);
+      sampler = -1;
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

@@ -65,6 +65,7 @@ public final class Gateway {
   private final java.time.Instant loadedAt = java.time.Instant.now();
   private final Metrics metrics;
   private final Tracing tracing;
+  private final dev.bff.common.aggregate.SlowCompositions slow;
   private volatile boolean ready;
 
   /**
@@ -158,6 +159,17 @@ public final class Gateway {
         : sc.mtls().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.mtls().port();
     this.metrics = Metrics.of(config.metrics(), telemetry.registry());
     this.tracing = Tracing.of(config.tracing(), module.name(), telemetry.openTelemetry());
+    // the dashboard's waterfall is part of metrics: without them compositions take no timings
+    this.slow = metrics.enabled() ? new dev.bff.common.aggregate.SlowCompositions(
+        dev.bff.common.aggregate.SlowCompositions.DEFAULT_CAPACITY,
+        dev.bff.common.aggregate.SlowCompositions.DEFAULT_THRESHOLD) : null;
+    if (slow != null) {
+      for (Endpoints.Spec s : endpoints.specs()) {
+        if (s.handler() instanceof Composition c) {
+          c.recordSlow(slow, s.name());
+        }
+      }
+    }
     int eventLoops = sc.instances() > 0 ? sc.instances() : Runtime.getRuntime().availableProcessors();
     for (UpstreamConfig u : config.upstreams().values()) {
       UpstreamGroup g = new UpstreamGroup(u, System::nanoTime, vertx, upstreamTls.get(u.name()),
@@ -188,6 +200,11 @@ public final class Gateway {
   /** The meters every event loop records into (no-ops with {@code metrics.enabled: false}). */
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** The recent slow or degraded composed requests (the dashboard's waterfall), or null without metrics. */
+  public dev.bff.common.aggregate.SlowCompositions slowCompositions() {
+    return slow;
   }
 
   /** Trace propagation and spans, shared by all event loops. */

@@ -336,4 +336,30 @@ class CompositionTest {
     assertThatThrownBy(() -> Part.required("a", "x", any).fallback(1)).hasMessageContaining("required");
     assertThatThrownBy(() -> Part.required("a", "x", any).fallbackToLastGood()).hasMessageContaining("required");
   }
+
+  @Test
+  void slowAndDegradedRunsAreKeptWithEachPartsStartAndEnd() {
+    SlowCompositions slow = bff.running().gateway().slowCompositions();
+    assertThat(bff.get("/page/1").status()).as("fast and complete: not kept").isEqualTo(200);
+    assertThat(slow.toJson().getLong("recorded")).isZero();
+
+    faults.put("/products/", delayed(150)); // related needs product: it starts once product is done
+    faults.put("/reviews/", ERROR);
+    assertThat(bff.get("/page/2").status()).isEqualTo(200);
+    JsonObject kept = slow.toJson();
+    assertThat(kept.getLong("thresholdMs")).isEqualTo(100);
+    JsonObject run = kept.getJsonArray("requests").getJsonObject(0);
+    assertThat(run.getString("endpoint")).isEqualTo("page");
+    assertThat(run.getString("result")).isEqualTo("degraded");
+    assertThat(run.getDouble("ms")).isGreaterThanOrEqualTo(150);
+    Map<String, JsonObject> parts = new java.util.HashMap<>();
+    run.getJsonArray("parts").forEach(p -> parts.put(((JsonObject) p).getString("part"), (JsonObject) p));
+    assertThat(parts.keySet()).containsExactlyInAnyOrder("product", "reviews", "stock", "related");
+    assertThat(parts.get("product").getDouble("startMs")).isLessThan(50);
+    assertThat(parts.get("product").getDouble("endMs")).isGreaterThanOrEqualTo(150);
+    assertThat(parts.get("related").getDouble("startMs")).isGreaterThanOrEqualTo(parts.get("product").getDouble("endMs"));
+    assertThat(parts.get("reviews").getString("outcome")).isEqualTo("error");
+    assertThat(parts.get("reviews").getString("served")).isEqualTo("fallback");
+    assertThat(parts.get("product").getString("outcome")).isEqualTo("ok");
+  }
 }

@@ -175,7 +175,8 @@ class AdminApiTest {
 
   @Test
   void everyAdminPathAndMetricsNeedTheTokenButHealthDoesNot() {
-    for (String path : List.of("/admin/routes", "/admin/config", "/admin/upstreams", "/admin/cache", "/metrics")) {
+    for (String path : List.of("/admin/routes", "/admin/config", "/admin/upstreams", "/admin/cache", "/admin/dashboard",
+        "/metrics")) {
       Response none = admin.get(path);
       assertThat(none.status()).as(path).isEqualTo(401);
       assertThat(none.header("content-type")).startsWith("application/problem+json");
@@ -191,6 +192,19 @@ class AdminApiTest {
     assertThat(admin.get("/health/ready").status()).isEqualTo(200);
     assertThat(admin.get("/admin/cache/purge").status()).as("unknown paths are not revealed either").isEqualTo(401);
     assertThat(admin.get("/admin/../metrics").status()).as("a dot-segment does not slip past").isEqualTo(401);
+  }
+
+  @Test
+  void theDashboardPageIsOpenButItsDataNeedsTheToken() {
+    Response page = admin.get("/dashboard");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("content-type")).startsWith("text/html");
+    assertThat(page.body().toString()).contains("/admin/dashboard", "Bearer ").doesNotContain(TOKEN);
+    assertThat(admin.get("/dashboard/../admin/config").status()).as("only the page itself is open").isEqualTo(401);
+    assertThat(admin.get("/dashboardx").status()).isEqualTo(401);
+    JsonObject data = authorized("/admin/dashboard").json();
+    assertThat(data.getJsonArray("routes")).isNotEmpty();
+    assertThat(data.getJsonObject("upstreams").getJsonObject("svc")).isNotNull();
   }
 
   @Test
