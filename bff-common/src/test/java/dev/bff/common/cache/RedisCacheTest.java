@@ -114,6 +114,9 @@ class RedisCacheTest {
   @Test
   void anEntryOneReplicaStoredIsServedByTheOther() {
     assertThat(xCache(a.get("/c/products/1"))).isEqualTo("MISS");
+    // the entry is written once the answer has gone to the client: wait for it to reach Redis
+    dev.bff.common.testing.Poll.until("the entry is in Redis", java.time.Duration.ofSeconds(10),
+        () -> redis.run("KEYS", "bff:cache:*").contains("GET /c/products/1 @products"));
     var fromB = b.get("/c/products/1");
     assertThat(xCache(fromB)).isEqualTo("HIT");
     assertThat(fromB.body().toString()).isEqualTo("{\"v\":1}");
@@ -156,6 +159,10 @@ class RedisCacheTest {
     for (String p : new String[] {"/c/products/1", "/c/products/2", "/c/products/3?x=1", "/c/other"}) {
       a.get(p);
     }
+    Poll.until("the four entries are in Redis", WAIT, () -> {
+      String keys = redis.run("KEYS", "bff:cache:*");
+      return keys.contains("GET /c/products/3?x=1 ") && keys.contains("GET /c/other ");
+    });
     assertThat(xCache(b.get("/c/products/1"))).isEqualTo("HIT");
     assertThat(purge(b, new JsonObject().put("key", "GET /c/products/3?x=1")).json().getLong("purged")).isEqualTo(1);
     assertThat(xCache(a.get("/c/products/3?x=1"))).isEqualTo("MISS");

@@ -325,6 +325,9 @@ class MetricsTest {
           - { id: all, path: "/api/**", upstream: svc }
         """, Map.of("SVC", svc.url()), new Telemetry(registry, null))) {
       assertThat(b.get("/api/x").status()).isEqualTo(200);
+      // the request is recorded when its exchange completes, just after the answer went out
+      Poll.until("the request is counted", java.time.Duration.ofSeconds(10),
+          () -> Scrape.of(b).has("bff_request_duration_seconds_count", "route", "all"));
       Scrape s = Scrape.of(b);
       assertThat(s.series()).anyMatch(x -> x.name().startsWith("vertx_http_client_"));
       assertThat(s.series()).anyMatch(x -> x.name().startsWith("vertx_pool_"));
