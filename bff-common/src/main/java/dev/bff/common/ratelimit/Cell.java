@@ -4,9 +4,16 @@ package dev.bff.common.ratelimit;
 abstract class Cell {
   /** How long the bucket may stay untouched before it is as good as new and can be dropped. */
   final long idleNanos;
+  /** When a request last used it (plain field: a stale read only delays a drop by one sweep). */
+  long lastUsed;
 
   Cell(long idleNanos) {
     this.idleNanos = idleNanos;
+  }
+
+  /** Whether, left alone since its last use, it is as good as new at {@code now}. */
+  boolean idle(long now) {
+    return now - lastUsed >= idleNanos;
   }
 
   /** A new bucket for {@code m}. */
