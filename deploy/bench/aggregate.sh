@@ -122,16 +122,8 @@ clear_faults() {
   faulted=""
 }
 cleanup() {
-  local p
   clear_faults
-  for p in "${pids[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
+  stop_processes
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -37,3 +37,26 @@ to_ms() { # wrk latency like 812.00us, 1.23ms, 1.02s -> milliseconds ("nan" when
 }
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+stop_processes() { # the PIDs in $pids: TERM, up to 5 s each to exit, then KILL; and the temp dir $tmp
+  local p
+  for p in "${pids[@]}"; do
+    kill "$p" 2>/dev/null || true
+  done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+}
+
+ensure_jars() { # jar...: builds the project (offline) when one of them is missing
+  local j
+  for j in "$@"; do
+    if [ ! -f "$j" ]; then
+      echo "building the jars (mvn -o -q -B -DskipTests package)..." >&2
+      (cd "$root" && mvn -o -q -B -DskipTests package)
+      return
+    fi
+  done
+}

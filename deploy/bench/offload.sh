@@ -69,26 +69,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 BFF_JAR=${BFF_JAR:-"$root/bff-web/target/bff-web.jar"}
 CATALOG_JAR=${CATALOG_JAR:-"$root/deploy/demo-services/target/demo-services.jar"}
-if [ ! -f "$CATALOG_JAR" ] || [ ! -f "$BFF_JAR" ]; then
-  echo "building the jars (mvn -o -q -B -DskipTests package)..." >&2
-  (cd "$root" && mvn -o -q -B -DskipTests package)
-fi
+ensure_jars "$CATALOG_JAR" "$BFF_JAR"
 
 # ---- processes, cleaned up on any exit -------------------------------------------------------
 tmp=$(mktemp -d /tmp/bench-offload.XXXXXX)
 pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap stop_processes EXIT
 trap 'exit 130' INT TERM
 cp "$BFF_JAR" "$tmp/bff-web.jar"
 cp "$CATALOG_JAR" "$tmp/demo-services.jar"
