@@ -29,8 +29,8 @@
 #   MEM_LIMIT [[never]]  the rate-limit of the "mem" route; none makes an A/A run (two identical unlimited
 #                       routes) that shows the bench's own noise between routes
 #   RL_HEADERS [ietf]   rate-limits.headers of both gateways (none: what the decision costs without the headers)
-#   REDIS_SERVER [redis-server on PATH]   REDIS_POOL [8]   bffRedis' redis.pool (commands from event loops
-#                       go over each loop's own pipelined connection; the pool serves other threads)
+#   REDIS_SERVER [redis-server on PATH]   REDIS_POOL [64]   bffRedis' redis.pool: each decision holds a
+#                       pooled connection for its round trip, so size it near wrk's connections
 # CPU per request is the gateway's alone; redis-server's own CPU is not in it.
 # Results: a table on stdout and deploy/bench/results/ratelimit-<timestamp>.txt
 set -euo pipefail
@@ -50,7 +50,7 @@ DURATION=${DURATION:-15s}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-20s}
 ROWS=${ROWS:-none mem redis cached}
-REDIS_POOL=${REDIS_POOL:-8}
+REDIS_POOL=${REDIS_POOL:-64}
 RL_HEADERS=${RL_HEADERS:-ietf}
 MEM_LIMIT=${MEM_LIMIT:-[never]}
 BFF_JAVA_OPTS=${BFF_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC -XX:+AlwaysPreTouch}
