@@ -16,11 +16,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class CacheAdmin {
   private CacheAdmin() {}
 
-  /** Adds the routes to the admin router. */
-  public static void mount(Router router, Caches caches) {
-    router.get("/admin/cache").handler(ctx -> ctx.json(caches.stats()));
+  /** Adds the routes to the admin router, over the cache {@code caches} gives (a reload may replace it). */
+  public static void mount(Router router, java.util.function.Supplier<Caches> caches) {
+    router.get("/admin/cache").handler(ctx -> ctx.json(caches.get().stats()));
     router.post("/admin/cache/purge").handler(BodyHandler.create().setBodyLimit(64 * 1024))
-        .handler(ctx -> purge(ctx, caches));
+        .handler(ctx -> purge(ctx, caches.get()));
   }
 
   private static void purge(RoutingContext ctx, Caches caches) {

@@ -3,7 +3,6 @@ package dev.bff.common.cache;
 import dev.bff.common.config.CacheConfig;
 import dev.bff.common.config.RouteCacheConfig;
 import dev.bff.common.config.ServerConfig.CompressionConfig;
-import dev.bff.common.observability.CacheMeters;
 import dev.bff.common.observability.Metrics;
 import dev.bff.common.proxy.ProxyTarget;
 import dev.bff.common.routing.Stage;
@@ -29,7 +28,7 @@ public final class Caches {
   private final Metrics metrics;
 
   /**
-   * Creates the store and registers its meters.
+   * Creates the store; {@link #bindMeters()} registers its meters.
    *
    * @param redis   the shared Redis ({@code store: redis}), or null
    * @param bffName names the default Redis key prefix, so BFFs sharing a Redis do not share entries
@@ -47,10 +46,23 @@ public final class Caches {
     this.store = store;
     this.clock = clock;
     this.metrics = metrics;
+  }
+
+  /**
+   * Registers the store's meters (entries, bytes, evictions; whether it answers): once it serves,
+   * after the meters of a cache it replaces on reload are released ({@link #releaseMeters()}).
+   */
+  public void bindMeters() {
     if (store instanceof MemoryStore m) { // Redis keeps its own numbers (INFO), shared by every replica
       metrics.cacheStore(m, MemoryStore::entries, MemoryStore::bytes, MemoryStore::evictions);
     }
     metrics.cacheStoreHealth(this, c -> c.store.available() ? 1 : 0, c -> c.stats.storeErrors());
+  }
+
+  /** Removes the meters {@link #bindMeters()} registered (a reload replaced this cache). */
+  public void releaseMeters() {
+    metrics.release(store);
+    metrics.release(this);
   }
 
   /** A proxied route behind the cache. */
@@ -64,12 +76,14 @@ public final class Caches {
     return new CacheStage(cache("endpoint:" + name, name, policy), config.xCacheHeader());
   }
 
-  /** The cache keyed by {@code id}, counted under the route label {@code route} (meters resolved once). */
+  /**
+   * The cache keyed by {@code id}, counted under the route label {@code route} (meters resolved
+   * once); all event loops share it. A reload that changes the route's policy replaces it (the
+   * entries stay in the store, each with the freshness it was stored with).
+   */
   private ResponseCache cache(String id, String route, RouteCacheConfig policy) {
-    return caches.computeIfAbsent(id, k -> {
-      CacheMeters meters = metrics.cache(route);
-      return new ResponseCache(id, policy, config, store, stats, meters, clock);
-    });
+    return caches.compute(id, (k, old) -> old != null && old.policy().equals(policy) ? old
+        : new ResponseCache(id, policy, config, store, stats, metrics.cache(route), clock));
   }
 
   /**

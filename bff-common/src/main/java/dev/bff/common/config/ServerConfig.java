@@ -30,6 +30,8 @@ import java.util.Set;
  * @param h2c            whether the plain-text listener also speaks HTTP/2 with prior knowledge
  * @param adminToken     the bearer token every admin request but {@code /health/*} must carry, or null
  *                       (then the admin listener should be bound to a loopback address)
+ * @param watchConfig    how often the configuration file is checked for changes, which are then
+ *                       reloaded like {@code POST /admin/reload}; zero: not watched
  */
 public record ServerConfig(
     String host,
@@ -51,7 +53,8 @@ public record ServerConfig(
     MtlsConfig mtls,
     HttpRedirect httpRedirect,
     boolean h2c,
-    Secret adminToken) {
+    Secret adminToken,
+    Duration watchConfig) {
 
   /**
    * A plain-HTTP listener ({@code server.http-redirect}) that answers every request with a 308
@@ -96,7 +99,7 @@ public record ServerConfig(
   static ServerConfig read(ConfigNode n, int defaultPort, int defaultAdminPort) {
     n.allowOnly(Set.of("host", "port", "admin-host", "admin-port", "instances", "tls", "limits", "idle-timeout",
         "drain-timeout", "trusted-proxies", "compression", "access-log", "ip-filter", "cors", "security-headers",
-        "hardening", "mtls", "http-redirect", "h2c", "admin-token"));
+        "hardening", "mtls", "http-redirect", "h2c", "admin-token", "watch-config"));
     ConfigNode l = n.child("limits");
     l.allowOnly(Set.of("max-request-line", "max-header-size", "max-body-size"));
     Limits limits = new Limits(
@@ -142,6 +145,10 @@ public record ServerConfig(
     if (token != null && token.length() < 16) { // said without the value: it is a secret even when too short
       n.problem("admin-token", "must be at least 16 characters (e.g. openssl rand -hex 24)");
     }
+    Duration watch = n.duration("watch-config", Duration.ZERO);
+    if (!watch.isZero() && watch.toMillis() < 100) {
+      n.problem("watch-config", "must be at least 100ms (or 0: not watched)");
+    }
     return new ServerConfig(
         host,
         port,
@@ -162,7 +169,8 @@ public record ServerConfig(
         mtls,
         redirect,
         n.bool("h2c", true),
-        token == null || token.isBlank() ? null : new Secret(token));
+        token == null || token.isBlank() ? null : new Secret(token),
+        watch);
   }
 
   /** Reports a fixed port that another listener of this server already uses. */

@@ -31,13 +31,20 @@ public final class LiveStats {
   private record Sample(long nanos, Map<String, RouteCounts> routes, Map<List<String>, Long> parts) {}
 
   private final MeterRegistry registry;
-  private final List<String> names;
+  private volatile List<String> names;
   private final ArrayDeque<Sample> samples = new ArrayDeque<>();
 
   /** Stats over {@code metrics}' registry, listing {@code routes} (route and endpoint ids) first, in order. */
   public LiveStats(Metrics metrics, List<String> routes) {
     this.registry = metrics.registry();
     this.names = List.copyOf(routes);
+  }
+
+  /** Lists {@code routes} first from now on (a reload changed the routes). */
+  public void names(List<String> routes) {
+    if (!routes.equals(names)) {
+      this.names = List.copyOf(routes);
+    }
   }
 
   /** Takes the counters now and drops the samples older than the window. */

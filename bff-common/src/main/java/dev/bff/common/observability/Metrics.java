@@ -9,6 +9,7 @@ import dev.bff.common.upstream.UpstreamGroup;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -48,6 +49,8 @@ public final class Metrics implements AutoCloseable {
   private final Duration[] buckets;
   private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  /** Meters reading a component's own counters, by the component: removed when a reload retires it. */
+  private final java.util.Map<Object, List<Meter>> owned = new java.util.IdentityHashMap<>();
 
   private Metrics(PrometheusMeterRegistry registry, MetricsConfig config) {
     this.registry = registry;
@@ -142,44 +145,77 @@ public final class Metrics implements AutoCloseable {
    * @param eventLoops how many event loops each have a pool to every instance
    */
   public void bind(UpstreamGroup g, int eventLoops) {
-    if (registry == null) {
+    List<Meter> m = own(g);
+    if (m == null) {
       return;
     }
     Tags t = Tags.of("upstream", g.name());
-    FunctionCounter.builder("bff.upstream.retries", g, x -> x.retryBudget().retried())
-        .description("Retries sent to another instance or a fresh connection").tags(t).register(registry);
-    FunctionCounter.builder("bff.upstream.retries.refused", g, x -> x.retryBudget().refused())
-        .description("Retries not sent because the retry budget was spent").tags(t).register(registry);
-    FunctionCounter.builder("bff.upstream.ejections", g, UpstreamGroup::ejections)
-        .description("Outlier ejections of an instance").tags(t).register(registry);
+    m.add(FunctionCounter.builder("bff.upstream.retries", g, x -> x.retryBudget().retried())
+        .description("Retries sent to another instance or a fresh connection").tags(t).register(registry));
+    m.add(FunctionCounter.builder("bff.upstream.retries.refused", g, x -> x.retryBudget().refused())
+        .description("Retries not sent because the retry budget was spent").tags(t).register(registry));
+    m.add(FunctionCounter.builder("bff.upstream.ejections", g, UpstreamGroup::ejections)
+        .description("Outlier ejections of an instance").tags(t).register(registry));
     for (String state : List.of("available", "ejected", "unhealthy")) {
-      Gauge.builder("bff.upstream.instances", g, x -> instances(x, state))
+      m.add(Gauge.builder("bff.upstream.instances", g, x -> instances(x, state))
           .description("Instances by state (an ejected and unhealthy one counts as unhealthy)")
-          .tags(t.and("state", state)).register(registry);
+          .tags(t.and("state", state)).register(registry));
     }
-    Gauge.builder("bff.upstream.in.flight.requests", g, x -> {
+    m.add(Gauge.builder("bff.upstream.in.flight.requests", g, x -> {
       long n = 0;
       for (Instance i : x.instances()) {
         n += i.inFlight();
       }
       return n;
-    }).description("Requests in flight to the upstream, each holding a pooled connection").tags(t).register(registry);
-    Gauge.builder("bff.upstream.pool.connections.max", g, x -> (double) x.config().pool() * eventLoops
+    }).description("Requests in flight to the upstream, each holding a pooled connection").tags(t).register(registry));
+    m.add(Gauge.builder("bff.upstream.pool.connections.max", g, x -> (double) x.config().pool() * eventLoops
             * x.instances().size())
-        .description("Connections the pools may open: pool per instance and event loop").tags(t).register(registry);
+        .description("Connections the pools may open: pool per instance and event loop").tags(t).register(registry));
     Breaker b = g.breaker();
     if (b != null) {
-      Gauge.builder("bff.circuit.state", b, x -> switch (x.state()) {
+      m.add(Gauge.builder("bff.circuit.state", b, x -> switch (x.state()) {
         case "open" -> 2;
         case "half_open" -> 1;
         default -> 0;
-      }).description("Circuit breaker state: 0 closed, 1 half-open, 2 open").tags(t).register(registry);
-      FunctionCounter.builder("bff.circuit.transitions", b, Breaker::timesOpened)
-          .description("Circuit breaker state changes").tags(t.and("to", "open")).register(registry);
-      FunctionCounter.builder("bff.circuit.transitions", b, Breaker::timesHalfOpened)
-          .description("Circuit breaker state changes").tags(t.and("to", "half_open")).register(registry);
-      FunctionCounter.builder("bff.circuit.transitions", b, Breaker::timesClosed)
-          .description("Circuit breaker state changes").tags(t.and("to", "closed")).register(registry);
+      }).description("Circuit breaker state: 0 closed, 1 half-open, 2 open").tags(t).register(registry));
+      m.add(FunctionCounter.builder("bff.circuit.transitions", b, Breaker::timesOpened)
+          .description("Circuit breaker state changes").tags(t.and("to", "open")).register(registry));
+      m.add(FunctionCounter.builder("bff.circuit.transitions", b, Breaker::timesHalfOpened)
+          .description("Circuit breaker state changes").tags(t.and("to", "half_open")).register(registry));
+      m.add(FunctionCounter.builder("bff.circuit.transitions", b, Breaker::timesClosed)
+          .description("Circuit breaker state changes").tags(t.and("to", "closed")).register(registry));
+    }
+  }
+
+  /**
+   * A new list to hold {@code owner}'s meters, or null when metrics are off or it is bound already
+   * (a reload keeps the unchanged components, and with them their meters).
+   */
+  private List<Meter> own(Object owner) {
+    if (registry == null) {
+      return null;
+    }
+    synchronized (owned) {
+      if (owned.containsKey(owner)) {
+        return null;
+      }
+      List<Meter> m = new ArrayList<>();
+      owned.put(owner, m);
+      return m;
+    }
+  }
+
+  /**
+   * Removes the meters bound to {@code owner} (an upstream group, rate limits, a cache store) that
+   * a reload replaced, so the new one's meters of the same names and labels read the new one.
+   */
+  public void release(Object owner) {
+    List<Meter> m;
+    synchronized (owned) {
+      m = owned.remove(owner);
+    }
+    if (m != null) {
+      m.forEach(registry::remove);
     }
   }
 
@@ -201,26 +237,30 @@ public final class Metrics implements AutoCloseable {
    * answers.
    */
   public void bind(RateLimits limits) {
-    if (registry == null || !limits.enabled()) {
+    if (!limits.enabled()) {
+      return;
+    }
+    List<Meter> m = own(limits);
+    if (m == null) {
       return;
     }
     limits.counters().forEach((policy, c) -> {
       Tags t = Tags.of("policy", policy);
       String d = "Rate-limit decisions per policy";
-      FunctionCounter.builder("bff.rate.limit.decisions", c, PolicyCounters::allowed).description(d)
-          .tags(t.and("decision", "allowed")).register(registry);
-      FunctionCounter.builder("bff.rate.limit.decisions", c, PolicyCounters::limited).description(d)
-          .tags(t.and("decision", "limited")).register(registry);
-      FunctionCounter.builder("bff.rate.limit.decisions", c, PolicyCounters::unavailable).description(d)
-          .tags(t.and("decision", "unavailable")).register(registry);
-      FunctionCounter.builder("bff.rate.limit.fallback.decisions", c, PolicyCounters::fallbackDecisions)
+      m.add(FunctionCounter.builder("bff.rate.limit.decisions", c, PolicyCounters::allowed).description(d)
+          .tags(t.and("decision", "allowed")).register(registry));
+      m.add(FunctionCounter.builder("bff.rate.limit.decisions", c, PolicyCounters::limited).description(d)
+          .tags(t.and("decision", "limited")).register(registry));
+      m.add(FunctionCounter.builder("bff.rate.limit.decisions", c, PolicyCounters::unavailable).description(d)
+          .tags(t.and("decision", "unavailable")).register(registry));
+      m.add(FunctionCounter.builder("bff.rate.limit.fallback.decisions", c, PolicyCounters::fallbackDecisions)
           .description("Decisions made by this replica alone while the shared store failed (fail-open)")
-          .tags(t).register(registry);
-      FunctionCounter.builder("bff.rate.limit.store.errors", c, PolicyCounters::storeErrors)
-          .description("Failed or timed-out calls to the shared rate-limit store").tags(t).register(registry);
+          .tags(t).register(registry));
+      m.add(FunctionCounter.builder("bff.rate.limit.store.errors", c, PolicyCounters::storeErrors)
+          .description("Failed or timed-out calls to the shared rate-limit store").tags(t).register(registry));
     });
-    Gauge.builder("bff.rate.limit.store.up", limits, l -> l.limiter().storeAvailable() ? 1 : 0)
-        .description("1 while the rate-limit store answers (always 1 in memory)").register(registry);
+    m.add(Gauge.builder("bff.rate.limit.store.up", limits, l -> l.limiter().storeAvailable() ? 1 : 0)
+        .description("1 while the rate-limit store answers (always 1 in memory)").register(registry));
   }
 
   /**
@@ -236,14 +276,16 @@ public final class Metrics implements AutoCloseable {
    */
   public <T> void cacheStore(T store, ToDoubleFunction<T> entries, ToDoubleFunction<T> bytes,
       ToDoubleFunction<T> evictions) {
-    if (registry == null) {
+    List<Meter> m = own(store);
+    if (m == null) {
       return;
     }
-    Gauge.builder("bff.cache.entries", store, entries).description("Entries in the response cache").register(registry);
-    Gauge.builder("bff.cache.size", store, bytes).baseUnit("bytes").description("Bytes held by the response cache")
-        .register(registry);
-    FunctionCounter.builder("bff.cache.evictions", store, evictions)
-        .description("Entries evicted from the response cache to make room").register(registry);
+    m.add(Gauge.builder("bff.cache.entries", store, entries).description("Entries in the response cache")
+        .register(registry));
+    m.add(Gauge.builder("bff.cache.size", store, bytes).baseUnit("bytes").description("Bytes held by the response cache")
+        .register(registry));
+    m.add(FunctionCounter.builder("bff.cache.evictions", store, evictions)
+        .description("Entries evicted from the response cache to make room").register(registry));
   }
 
   /**
@@ -251,13 +293,14 @@ public final class Metrics implements AutoCloseable {
    * many calls to it failed, read at scrape time.
    */
   public <T> void cacheStoreHealth(T store, ToDoubleFunction<T> up, ToDoubleFunction<T> errors) {
-    if (registry == null) {
+    List<Meter> m = own(store);
+    if (m == null) {
       return;
     }
-    Gauge.builder("bff.cache.store.up", store, up).description("1 while the response cache's store answers")
-        .register(registry);
-    FunctionCounter.builder("bff.cache.store.errors", store, errors)
-        .description("Failed or timed-out calls to the response cache's store").register(registry);
+    m.add(Gauge.builder("bff.cache.store.up", store, up).description("1 while the response cache's store answers")
+        .register(registry));
+    m.add(FunctionCounter.builder("bff.cache.store.errors", store, errors)
+        .description("Failed or timed-out calls to the response cache's store").register(registry));
   }
 
   /** The registry in the Prometheus text format (or OpenMetrics when {@code accept} asks for it). */

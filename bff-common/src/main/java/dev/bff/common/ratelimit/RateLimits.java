@@ -22,6 +22,7 @@ public final class RateLimits {
   private final RateLimitConfig config;
   private final Map<String, Policy> policies = new LinkedHashMap<>();
   private final RateLimiter limiter;
+  private final MemoryStore memory;
 
   /**
    * Compiles {@code config}.
@@ -31,13 +32,24 @@ public final class RateLimits {
    * @param clock          the wall clock in nanoseconds since the epoch, for the in-memory buckets
    */
   public RateLimits(RateLimitConfig config, SharedRedis redis, List<Cidr> trustedProxies, LongSupplier clock) {
+    this(config, redis, trustedProxies, clock, null);
+  }
+
+  /**
+   * Compiles {@code config} as a reload does: the in-memory buckets of {@code previous} (when it has
+   * the same bound on keys) carry over, so a changed policy does not hand every client a fresh
+   * allowance; the Redis store keeps its state by itself.
+   */
+  public RateLimits(RateLimitConfig config, SharedRedis redis, List<Cidr> trustedProxies, LongSupplier clock,
+      RateLimits previous) {
     this.config = config;
     Forwarding forwarding = new Forwarding(trustedProxies);
     int replicas = config.store() == RateLimitConfig.Store.REDIS ? config.replicas() : 1;
     for (RateLimitPolicy p : config.policies().values()) {
       policies.put(p.name(), new Policy(p, forwarding, replicas));
     }
-    MemoryStore memory = new MemoryStore(config.memoryMaxKeys(), clock);
+    this.memory = previous != null && previous.config.memoryMaxKeys() == config.memoryMaxKeys() ? previous.memory
+        : new MemoryStore(config.memoryMaxKeys(), clock);
     this.limiter = config.store() == RateLimitConfig.Store.REDIS
         ? RateLimiter.shared(new RedisStore(redis, config.redisPrefix()), memory, config.onStoreError(), replicas)
         : RateLimiter.inMemory(memory);

@@ -18,6 +18,10 @@ public interface BffModule {
     return 9080;
   }
 
-  /** Declares the BFF's Java endpoints; called once at start-up. */
+  /**
+   * Declares the BFF's Java endpoints; called at start-up and again on every configuration reload,
+   * which serves what this call declares: declare fresh handlers each time (state that must outlive a
+   * reload belongs in a static or in an upstream, not in a handler).
+   */
   default void endpoints(Endpoints endpoints) {}
 }

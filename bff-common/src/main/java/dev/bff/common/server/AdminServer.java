@@ -34,18 +34,23 @@ final class AdminServer {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
   private final Vertx vertx;
-  private final Gateway gateway;
+  private final Reloader reloader;
   private HttpServer server;
   private long sampler = -1;
 
-  AdminServer(Vertx vertx, Gateway gateway) {
+  AdminServer(Vertx vertx, Reloader reloader) {
     this.vertx = vertx;
-    this.gateway = gateway;
+    this.reloader = reloader;
+  }
+
+  /** The generation serving now: every admin answer reads it afresh, as a reload may have replaced it. */
+  private Gateway gateway() {
+    return reloader.current();
   }
 
   Future<HttpServer> start(String host, int port) {
     Router router = Router.router(vertx);
-    AdminAuth auth = AdminAuth.of(gateway.config().server().adminToken());
+    AdminAuth auth = AdminAuth.of(gateway().config().server().adminToken()); // server.* takes a restart
     if (auth != null) {
       router.route().handler(auth);
     } else if (!loopback(host)) {
@@ -55,7 +60,7 @@ final class AdminServer {
     }
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> {
-      if (gateway.ready()) {
+      if (gateway().ready()) {
         ctx.json(new JsonObject().put("status", "READY"));
       } else {
         ctx.response().setStatusCode(503).putHeader("content-type", Problem.MEDIA_TYPE)
@@ -65,18 +70,28 @@ final class AdminServer {
     });
     router.get("/admin/upstreams").handler(ctx -> {
       JsonObject out = new JsonObject();
-      gateway.groups().forEach((name, g) -> out.put(name, g.toJson()));
+      gateway().groups().forEach((name, g) -> out.put(name, g.toJson()));
       ctx.json(out);
     });
-    router.get("/admin/rate-limits").handler(ctx -> ctx.json(gateway.rateLimits().toJson()));
-    // both are built once: the configuration does not change while the gateway runs
-    String routes = RouteListing.of(gateway.config(), gateway.endpoints()).encodePrettily();
-    String config = effectiveConfig().encodePrettily();
-    router.get("/admin/routes").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(routes));
-    router.get("/admin/config").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(config));
-    CacheAdmin.mount(router, gateway.caches());
+    router.get("/admin/rate-limits").handler(ctx -> ctx.json(gateway().rateLimits().toJson()));
+    router.get("/admin/routes").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end(RouteListing.of(gateway().config(), gateway().endpoints()).encodePrettily()));
+    router.get("/admin/config").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+        .end(effectiveConfig(gateway()).encodePrettily()));
+    router.post("/admin/reload").handler(ctx -> reloader.reload("admin").onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.json(ar.result());
+      } else {
+        Gateway g = gateway();
+        JsonObject problem = new JsonObject(Problem.body(422, "config-not-reloaded", "Configuration not reloaded",
+            "the new configuration was refused; version " + g.version() + " keeps serving", "/admin/reload", null))
+            .put("version", g.version()).put("problems", Reloader.problems(ar.cause()));
+        ctx.response().setStatusCode(422).putHeader("content-type", Problem.MEDIA_TYPE).end(problem.encode());
+      }
+    }));
+    CacheAdmin.mount(router, () -> gateway().caches());
     mountDashboard(router);
-    MetricsRoute.mount(router, vertx, gateway.metrics());
+    MetricsRoute.mount(router, vertx, gateway().metrics()); // one registry for the process
     server = vertx.createHttpServer();
     return server.requestHandler(router).listen(port, host);
   }
@@ -88,16 +103,15 @@ final class AdminServer {
    * or degraded composed requests ({@link dev.bff.common.aggregate.SlowCompositions}).
    */
   private void mountDashboard(Router router) {
-    List<String> ids = new ArrayList<>();
-    gateway.config().routes().forEach(r -> ids.add(r.id()));
-    gateway.endpoints().specs().forEach(e -> ids.add(e.name()));
-    LiveStats live = new LiveStats(gateway.metrics(), ids);
+    LiveStats live = new LiveStats(gateway().metrics(), ids(gateway()));
     live.sample();
     sampler = vertx.setPeriodic(1000, id -> live.sample());
     String page = resource("/dashboard/index.html");
     router.get("/dashboard").handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8")
         .putHeader("cache-control", "no-store").end(page));
     router.get("/admin/dashboard").handler(ctx -> {
+      Gateway gateway = gateway();
+      live.names(ids(gateway));
       JsonObject upstreams = new JsonObject();
       gateway.groups().forEach((name, g) -> upstreams.put(name, g.toJson()));
       var slow = gateway.slowCompositions();
@@ -119,12 +133,25 @@ final class AdminServer {
     }
   }
 
-  /** The configuration as JSON with where it came from and when the gateway took it; secrets redacted. */
-  private JsonObject effectiveConfig() {
-    JsonObject sections = ConfigJson.object(gateway.config());
+  /** The route and endpoint ids of {@code g}, in order. */
+  private static List<String> ids(Gateway g) {
+    List<String> ids = new ArrayList<>();
+    g.config().routes().forEach(r -> ids.add(r.id()));
+    g.endpoints().specs().forEach(e -> ids.add(e.name()));
+    return ids;
+  }
+
+  /**
+   * The configuration as JSON with its version, where it came from and when the gateway took it,
+   * and the last reload's outcome; secrets redacted.
+   */
+  private JsonObject effectiveConfig(Gateway g) {
+    JsonObject sections = ConfigJson.object(g.config());
     sections.remove("source");
-    return new JsonObject().put("bff", gateway.module().name()).put("source", gateway.config().source())
-        .put("loaded-at", gateway.loadedAt().toString()).put("config", sections);
+    return new JsonObject().put("bff", g.module().name()).put("version", g.version())
+        .put("source", g.config().source()).put("loaded-at", g.loadedAt().toString())
+        .put("reload-from", reloader.source().toString()).put("last-reload", reloader.lastOutcome())
+        .put("config", sections);
   }
 
   /** Whether {@code host} is a loopback address as written (no name is resolved). */

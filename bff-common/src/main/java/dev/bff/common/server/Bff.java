@@ -3,6 +3,7 @@ package dev.bff.common.server;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigLoader;
+import dev.bff.common.config.ConfigSource;
 import dev.bff.common.config.EnvSubstitution;
 import dev.bff.common.config.ServerConfig;
 import dev.bff.common.config.TlsConfig;
@@ -37,8 +38,10 @@ public final class Bff {
   /** Loads the configuration, starts the BFF, and shuts it down gracefully on SIGTERM or SIGINT. */
   public static void launch(BffModule module, String[] args) {
     BffConfig config;
+    ConfigSource source;
     try {
-      config = load(module, args);
+      source = source(module, args);
+      config = source.read();
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       System.exit(2);
@@ -56,7 +59,7 @@ public final class Bff {
         .with(options.setMetricsOptions(Metrics.vertxOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
-    start(vertx, module, config, new Telemetry(registry, null)).onComplete(ar -> {
+    start(vertx, module, config, new Telemetry(registry, null), source).onComplete(ar -> {
       if (ar.failed()) {
         Throwable e = ar.cause();
         System.err.println(module.name() + " failed to start: " + (e instanceof ConfigException ? "" : e.getClass()
@@ -71,11 +74,22 @@ public final class Bff {
         System.exit(0);
       });
       Signals.onTerminate(stop);
+      Signals.onHangup(() -> running.reload("SIGHUP")); // outcome logged by the reloader
     });
   }
 
   /** Reads the configuration the way {@link #launch} does. */
   public static BffConfig load(BffModule module, String[] args) {
+    return source(module, args).read();
+  }
+
+  /**
+   * Where {@link #launch} reads the configuration, at start and on every reload: {@code --config
+   * FILE}, else {@code $BFF_CONFIG}, else the module's built-in {@code <name>.yaml}.
+   *
+   * @throws IllegalArgumentException on an unknown argument
+   */
+  public static ConfigSource source(BffModule module, String[] args) {
     ConfigLoader loader = new ConfigLoader(EnvSubstitution.fromSystem(), module.defaultPort(), module.defaultAdminPort());
     String file = null;
     for (int i = 0; i < args.length; i++) {
@@ -90,7 +104,20 @@ public final class Bff {
     if (file == null) {
       file = System.getenv("BFF_CONFIG");
     }
-    return file != null ? loader.load(Path.of(file)) : loader.loadResource(module.name() + ".yaml");
+    return file != null ? ConfigSource.file(loader, Path.of(file)) : ConfigSource.resource(loader, module.name() + ".yaml");
+  }
+
+  /**
+   * Where a configuration handed to {@link #start} is read again on reload: its classpath resource or
+   * file with the process's environment, else nowhere (reloads then fail saying so).
+   */
+  static ConfigSource sourceOf(BffModule module, BffConfig config) {
+    ConfigLoader loader = new ConfigLoader(EnvSubstitution.fromSystem(), module.defaultPort(), module.defaultAdminPort());
+    String s = config.source();
+    if (s.startsWith("classpath:")) {
+      return ConfigSource.resource(loader, s.substring("classpath:".length()));
+    }
+    return java.nio.file.Files.isRegularFile(Path.of(s)) ? ConfigSource.file(loader, Path.of(s)) : ConfigSource.none(s);
   }
 
   /**
@@ -106,6 +133,15 @@ public final class Bff {
    * what {@code telemetry} provides (a registry shared with Vert.x, an OpenTelemetry of the caller's).
    */
   public static Future<RunningBff> start(Vertx vertx, BffModule module, BffConfig config, Telemetry telemetry) {
+    return start(vertx, module, config, telemetry, sourceOf(module, config));
+  }
+
+  /**
+   * Starts a BFF like {@link #start(Vertx, BffModule, BffConfig, Telemetry)}; reloads read the
+   * configuration from {@code source}.
+   */
+  public static Future<RunningBff> start(Vertx vertx, BffModule module, BffConfig config, Telemetry telemetry,
+      ConfigSource source) {
     Gateway gateway;
     try {
       gateway = new Gateway(vertx, module, config, telemetry);
@@ -114,7 +150,8 @@ public final class Bff {
     }
     int instances = config.server().instances() > 0 ? config.server().instances()
         : Runtime.getRuntime().availableProcessors();
-    AdminServer admin = new AdminServer(vertx, gateway);
+    Reloader reloader = new Reloader(vertx, gateway, source);
+    AdminServer admin = new AdminServer(vertx, reloader);
     GatewayVerticle[] first = new GatewayVerticle[1];
     return gateway.startBackground(vertx)
         .compose(v -> vertx.deployVerticle(() -> {
@@ -122,17 +159,19 @@ public final class Bff {
           if (first[0] == null) {
             first[0] = gv;
           }
+          reloader.add(gv);
           return gv;
         }, new DeploymentOptions().setInstances(instances).setThreadingModel(ThreadingModel.EVENT_LOOP)))
         .compose(id -> admin.start(config.server().adminHost(), config.server().adminPort()).compose(adm -> {
           RedirectServer redirect = config.server().httpRedirect() == null ? null
               : new RedirectServer(vertx, first[0].port());
           return (redirect == null ? Future.succeededFuture() : redirect.start(config.server())).map(r -> {
-            RunningBff running = new RunningBff(vertx, gateway, id, admin, redirect, first[0].port(), adm.actualPort(),
+            RunningBff running = new RunningBff(vertx, reloader, id, admin, redirect, first[0].port(), adm.actualPort(),
                 first[0].mtlsPort());
             gateway.watchCertificates();
             gateway.ready(true);
             logStartup(module, config, first[0], instances, running);
+            reloader.watch(config.server().watchConfig());
             return running;
           });
         }).recover(e -> { // e.g. the admin or redirect port is taken: leave nothing listening

@@ -33,26 +33,40 @@ final class ConfigJson {
 
   /** {@code value} as a JSON value (object, array, string, number, boolean or null), secrets redacted. */
   static Object of(Object value) {
-    return of(value, 0);
+    return of(value, 0, false);
   }
 
   /** A record as a JSON object, secrets redacted. */
   static JsonObject object(Record r) {
-    return (JsonObject) of(r, 0);
+    return (JsonObject) of(r, 0, false);
   }
 
-  private static Object of(Object v, int depth) {
+  /**
+   * {@code value} as JSON with nothing redacted (secrets, digests and credentials as they are), for
+   * telling whether two configurations differ; never shown or logged.
+   */
+  static Object revealed(Object value) {
+    return of(value, 0, true);
+  }
+
+  private static Object of(Object v, int depth, boolean reveal) {
     if (v == null || v instanceof Boolean || v instanceof Number) {
       return v;
     }
     if (depth > MAX_DEPTH) {
       return "...";
     }
+    if (reveal && v instanceof Secret s) {
+      return s.value();
+    }
+    if (reveal && v instanceof byte[] b) {
+      return java.util.HexFormat.of().formatHex(b);
+    }
     if (v instanceof Secret || v instanceof byte[]) {
       return Secret.REDACTED;
     }
     if (v instanceof CharSequence || v instanceof URI || v instanceof Path) {
-      return url(v.toString());
+      return reveal ? v.toString() : url(v.toString());
     }
     if (v instanceof Duration d) {
       return duration(d);
@@ -64,7 +78,7 @@ final class ConfigJson {
       return p.pattern();
     }
     if (v instanceof UriTemplate t) {
-      return url(t.toString()); // as written, not its compiled tokens
+      return reveal ? t.toString() : url(t.toString()); // as written, not its compiled tokens
     }
     if (v instanceof JsonObject || v instanceof JsonArray) {
       return v; // static fallback values written in the YAML, shown as they are
@@ -73,29 +87,29 @@ final class ConfigJson {
       JsonObject o = new JsonObject();
       m.forEach((k, x) -> {
         String key = String.valueOf(k);
-        o.put(key, SENSITIVE.matcher(key).matches() && x != null ? Secret.REDACTED : of(x, depth + 1));
+        o.put(key, !reveal && SENSITIVE.matcher(key).matches() && x != null ? Secret.REDACTED : of(x, depth + 1, reveal));
       });
       return o;
     }
     if (v instanceof Collection<?> c) {
       JsonArray a = new JsonArray();
-      c.forEach(x -> a.add(of(x, depth + 1)));
+      c.forEach(x -> a.add(of(x, depth + 1, reveal)));
       return a;
     }
     if (v instanceof Object[] arr) {
       JsonArray a = new JsonArray();
       for (Object x : arr) {
-        a.add(of(x, depth + 1));
+        a.add(of(x, depth + 1, reveal));
       }
       return a;
     }
     if (v instanceof Record r) {
-      return record(r, depth);
+      return record(r, depth, reveal);
     }
-    return url(v.toString()); // compiled values (templates, CIDRs) print what was written
+    return reveal ? v.toString() : url(v.toString()); // compiled values (templates, CIDRs) print what was written
   }
 
-  private static JsonObject record(Record r, int depth) {
+  private static JsonObject record(Record r, int depth, boolean reveal) {
     JsonObject o = new JsonObject();
     boolean otlp = r instanceof TracingConfig.Otlp;
     for (RecordComponent c : r.getClass().getRecordComponents()) {
@@ -109,14 +123,16 @@ final class ConfigJson {
       }
       String name = c.getName();
       Object json;
-      if (x != null && (name.equalsIgnoreCase("secret") || name.equalsIgnoreCase("password"))) {
+      if (reveal) {
+        json = of(x, depth + 1, true);
+      } else if (x != null && (name.equalsIgnoreCase("secret") || name.equalsIgnoreCase("password"))) {
         json = Secret.REDACTED;
       } else if (otlp && name.equals("headers") && x instanceof Map<?, ?> m) {
         JsonObject h = new JsonObject(); // a hosted collector's API key may sit under any header name
         m.keySet().forEach(k -> h.put(String.valueOf(k), Secret.REDACTED));
         json = h;
       } else {
-        json = of(x, depth + 1);
+        json = of(x, depth + 1, false);
       }
       o.put(kebab(name), json);
     }

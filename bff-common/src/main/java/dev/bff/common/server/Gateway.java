@@ -32,31 +32,43 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * State shared by all event loops of one BFF: the configuration, the module's endpoints, the
- * upstream groups with their discovery and health checks, and readiness.
+ * One generation of a BFF's configuration, shared by all its event loops: the configuration, the
+ * module's endpoints, the upstream groups with their discovery and health checks, credentials,
+ * rate limits and caches. A reload builds the next generation from this one
+ * ({@link #reloaded(Vertx, BffConfig)}), keeping what did not change (upstream groups with their
+ * breakers and pools, credentials, limits and caches) and what the process holds once (listeners,
+ * TLS, Redis, metrics, tracing, readiness).
  */
 public final class Gateway {
   private final BffModule module;
   private final BffConfig config;
+  private final int version;
   private final Endpoints endpoints = new Endpoints();
   private final Map<String, UpstreamGroup> groups = new LinkedHashMap<>();
-  private final List<HealthChecker> checkers = new ArrayList<>();
-  private final List<DnsDiscovery> discoveries = new ArrayList<>();
-  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  /** The groups this generation created (the others it took over from the previous one). */
+  private final Set<UpstreamGroup> freshGroups = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<UpstreamGroup, HealthChecker> checkers = new IdentityHashMap<>();
+  private final Map<UpstreamGroup, DnsDiscovery> discoveries = new IdentityHashMap<>();
+  private final List<HttpServer> servers;
   private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS =
       new java.util.concurrent.atomic.AtomicInteger();
   private final int bindPort;
   private final int mtlsBindPort;
+  private final int eventLoops;
   private final ServerTls tls;
   private final ServerTls mtls;
   private final JwtAuthenticator jwt;
   private final Authenticators auth;
+  private final boolean freshAuth;
   private final SharedRedis redis;
   private final IdentityHeaders identity;
   private final RateLimits rateLimits;
@@ -66,7 +78,7 @@ public final class Gateway {
   private final Metrics metrics;
   private final Tracing tracing;
   private final dev.bff.common.aggregate.SlowCompositions slow;
-  private volatile boolean ready;
+  private final AtomicBoolean ready;
 
   /**
    * Builds the shared state (upstream groups with their circuit breakers, timed on {@code vertx})
@@ -84,10 +96,30 @@ public final class Gateway {
    * spans into what {@code telemetry} provides.
    */
   public Gateway(Vertx vertx, BffModule module, BffConfig config, Telemetry telemetry) {
+    this(vertx, module, config, telemetry, null);
+    bindMeters();
+  }
+
+  /**
+   * The next generation: {@code next} validated in full against the module's code, and against this
+   * one for changes only a restart makes (listeners, Redis, metrics, tracing). Nothing of it runs
+   * yet and nothing of this one is touched: {@link #startBackground}, then the event loops' swap,
+   * then {@link #retire} this one.
+   *
+   * @throws ConfigException when {@code next} is invalid or changes what only a restart changes
+   */
+  Gateway reloaded(Vertx vertx, BffConfig next) {
+    return new Gateway(vertx, module, next, null, this);
+  }
+
+  private Gateway(Vertx vertx, BffModule module, BffConfig config, Telemetry telemetry, Gateway previous) {
     this.module = module;
     this.config = config;
     module.endpoints(endpoints);
     List<ConfigProblem> problems = new ArrayList<>();
+    if (previous != null) {
+      problems.addAll(ConfigDiff.restartOnly(previous.config, config));
+    }
     List<String> inCode = endpoints.specs().stream().map(Endpoints.Spec::name).toList();
     for (EndpointConfig e : config.endpoints().values()) {
       String key = "endpoints." + e.name();
@@ -131,11 +163,25 @@ public final class Gateway {
       }
     }
     ServerConfig sc = config.server();
-    this.tls = sc.tls() == null ? null : ServerTls.load(vertx, "server.tls", sc.tls(), problems);
-    this.mtls = sc.mtls() == null ? null : ServerTls.load(vertx, "server.mtls", sc.mtls().tls(), problems);
+    if (previous != null) { // the listeners keep theirs (a change is refused above)
+      this.tls = previous.tls;
+      this.mtls = previous.mtls;
+    } else {
+      this.tls = sc.tls() == null ? null : ServerTls.load(vertx, "server.tls", sc.tls(), problems);
+      this.mtls = sc.mtls() == null ? null : ServerTls.load(vertx, "server.mtls", sc.mtls().tls(), problems);
+    }
+    Map<String, UpstreamGroup> kept = new LinkedHashMap<>();
+    if (previous != null) {
+      for (UpstreamConfig u : config.upstreams().values()) {
+        UpstreamGroup g = previous.groups.get(u.name());
+        if (g != null && ConfigDiff.same(g.config(), u)) {
+          kept.put(u.name(), g);
+        }
+      }
+    }
     Map<String, UpstreamTls> upstreamTls = new LinkedHashMap<>();
     for (UpstreamConfig u : config.upstreams().values()) {
-      if (u.tls() != null) {
+      if (u.tls() != null && !kept.containsKey(u.name())) {
         upstreamTls.put(u.name(), UpstreamTls.load(vertx, "upstreams." + u.name() + ".tls", u.tls(), problems));
       }
     }
@@ -152,17 +198,33 @@ public final class Gateway {
       throw new ConfigException(config.source(), problems);
     }
     this.audit = config.audit().enabled() ? new dev.bff.common.observability.AuditLog(config.audit()) : null;
-    // port 0: Vert.x lets every listener given the same negative port -N share one random port, so
-    // all event loops of this gateway (and only of this one) serve the port the first one picked
-    this.bindPort = sc.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.port();
-    this.mtlsBindPort = sc.mtls() == null ? 0
-        : sc.mtls().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.mtls().port();
-    this.metrics = Metrics.of(config.metrics(), telemetry.registry());
-    this.tracing = Tracing.of(config.tracing(), module.name(), telemetry.openTelemetry());
-    // the dashboard's waterfall is part of metrics: without them compositions take no timings
-    this.slow = metrics.enabled() ? new dev.bff.common.aggregate.SlowCompositions(
-        dev.bff.common.aggregate.SlowCompositions.DEFAULT_CAPACITY,
-        dev.bff.common.aggregate.SlowCompositions.DEFAULT_THRESHOLD) : null;
+    this.version = previous == null ? 1 : previous.version + 1;
+    this.eventLoops = sc.instances() > 0 ? sc.instances() : Runtime.getRuntime().availableProcessors();
+    if (previous != null) {
+      this.servers = previous.servers;
+      this.ready = previous.ready;
+      this.bindPort = previous.bindPort;
+      this.mtlsBindPort = previous.mtlsBindPort;
+      this.metrics = previous.metrics;
+      this.tracing = previous.tracing;
+      this.slow = previous.slow;
+      this.redis = previous.redis;
+    } else {
+      this.servers = new CopyOnWriteArrayList<>();
+      this.ready = new AtomicBoolean();
+      // port 0: Vert.x lets every listener given the same negative port -N share one random port, so
+      // all event loops of this gateway (and only of this one) serve the port the first one picked
+      this.bindPort = sc.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.port();
+      this.mtlsBindPort = sc.mtls() == null ? 0
+          : sc.mtls().port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : sc.mtls().port();
+      this.metrics = Metrics.of(config.metrics(), telemetry.registry());
+      this.tracing = Tracing.of(config.tracing(), module.name(), telemetry.openTelemetry());
+      // the dashboard's waterfall is part of metrics: without them compositions take no timings
+      this.slow = metrics.enabled() ? new dev.bff.common.aggregate.SlowCompositions(
+          dev.bff.common.aggregate.SlowCompositions.DEFAULT_CAPACITY,
+          dev.bff.common.aggregate.SlowCompositions.DEFAULT_THRESHOLD) : null;
+      this.redis = config.redis() == null ? null : new SharedRedis(vertx, config.redis());
+    }
     if (slow != null) {
       for (Endpoints.Spec s : endpoints.specs()) {
         if (s.handler() instanceof Composition c) {
@@ -170,21 +232,46 @@ public final class Gateway {
         }
       }
     }
-    int eventLoops = sc.instances() > 0 ? sc.instances() : Runtime.getRuntime().availableProcessors();
     for (UpstreamConfig u : config.upstreams().values()) {
-      UpstreamGroup g = new UpstreamGroup(u, System::nanoTime, vertx, upstreamTls.get(u.name()),
-          metrics.upstream(u.name()));
-      metrics.bind(g, eventLoops);
+      UpstreamGroup g = kept.get(u.name());
+      if (g == null) {
+        g = new UpstreamGroup(u, System::nanoTime, vertx, upstreamTls.get(u.name()), metrics.upstream(u.name()));
+        freshGroups.add(g);
+      } else { // its discovery and health checks go on as they were
+        if (previous.checkers.containsKey(g)) {
+          checkers.put(g, previous.checkers.get(g));
+        }
+        if (previous.discoveries.containsKey(g)) {
+          discoveries.put(g, previous.discoveries.get(g));
+        }
+      }
       groups.put(u.name(), g);
     }
-    this.redis = config.redis() == null ? null : new SharedRedis(vertx, config.redis());
-    this.auth = Authenticators.of(vertx, config.auth(), redis);
+    if (previous != null && ConfigDiff.same(previous.config.auth(), config.auth())) {
+      this.auth = previous.auth;
+      this.freshAuth = false;
+    } else {
+      this.auth = Authenticators.of(vertx, config.auth(), redis);
+      this.freshAuth = true;
+    }
     this.jwt = auth.jwt();
     this.identity = IdentityHeaders.of(config.auth());
-    this.rateLimits = new RateLimits(config.rateLimits(), redis, config.server().trustedProxies(),
-        MemoryStore::epochNanos);
-    this.caches = new Caches(config.cache(), redis, module.name(), metrics);
+    if (previous != null && ConfigDiff.same(previous.config.rateLimits(), config.rateLimits())
+        && ConfigDiff.same(previous.config.server().trustedProxies(), sc.trustedProxies())) {
+      this.rateLimits = previous.rateLimits; // its counters go on
+    } else {
+      this.rateLimits = new RateLimits(config.rateLimits(), redis, sc.trustedProxies(), MemoryStore::epochNanos,
+          previous == null ? null : previous.rateLimits);
+    }
+    this.caches = previous != null && ConfigDiff.same(previous.config.cache(), config.cache()) ? previous.caches
+        : new Caches(config.cache(), redis, module.name(), metrics);
+  }
+
+  /** Registers the meters of the groups, limits and cache this generation serves with. */
+  private void bindMeters() {
+    groups.values().forEach(g -> metrics.bind(g, eventLoops));
     metrics.bind(rateLimits);
+    caches.bindMeters();
   }
 
   /** The audit log, or null when nothing is audited. */
@@ -237,25 +324,76 @@ public final class Gateway {
     return identity;
   }
 
-  /** Starts DNS discovery, health checks and JWKS fetches; completes when the first ones are done. */
+  /**
+   * Starts what this generation created: DNS discovery, health checks, JWKS fetches (a reload's
+   * unchanged groups and credentials go on as they were); completes when the first ones are done.
+   */
   Future<Void> startBackground(Vertx vertx) {
     List<Future<Void>> firsts = new ArrayList<>();
-    if (jwt != null) {
+    if (jwt != null && freshAuth) {
       firsts.add(jwt.start());
     }
-    for (UpstreamGroup g : groups.values()) {
+    for (UpstreamGroup g : freshGroups) {
       if (g.config().dns() != null) {
         DnsDiscovery d = new DnsDiscovery(vertx, g);
-        discoveries.add(d);
+        discoveries.put(g, d);
         firsts.add(d.start());
       }
       if (g.config().healthCheck() != null) {
         HealthChecker h = new HealthChecker(vertx, g);
-        checkers.add(h);
+        checkers.put(g, h);
         h.start();
       }
     }
     return Future.all(firsts).mapEmpty();
+  }
+
+  /** Stops what this generation started itself, when a reload built it but does not use it. */
+  void discard() {
+    if (jwt != null && freshAuth) {
+      jwt.stop();
+    }
+    for (UpstreamGroup g : freshGroups) {
+      stop(g);
+    }
+  }
+
+  /**
+   * Hands over to {@code next}, which now serves every event loop: stops the discovery, health
+   * checks and JWKS refreshes of what {@code next} did not keep, and moves the meters of replaced
+   * groups, limits and cache over to their successors. Requests that started on this generation
+   * finish on it: they hold its groups and limits, which stay usable.
+   */
+  void retire(Gateway next) {
+    java.util.Set<UpstreamGroup> keep = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    keep.addAll(next.groups.values());
+    for (UpstreamGroup g : groups.values()) {
+      if (!keep.contains(g)) {
+        stop(g);
+        metrics.release(g);
+      }
+    }
+    if (jwt != null && next.auth != auth) {
+      jwt.stop();
+    }
+    if (next.rateLimits != rateLimits) {
+      metrics.release(rateLimits);
+    }
+    if (next.caches != caches) {
+      caches.releaseMeters();
+    }
+    next.bindMeters();
+  }
+
+  private void stop(UpstreamGroup g) {
+    HealthChecker h = checkers.remove(g);
+    if (h != null) {
+      h.stop();
+    }
+    DnsDiscovery d = discoveries.remove(g);
+    if (d != null) {
+      d.stop();
+    }
   }
 
   /** Starts checking the listeners' certificate files; once all listeners listen, so none misses a change. */
@@ -278,12 +416,22 @@ public final class Gateway {
     if (jwt != null) {
       jwt.stop();
     }
-    checkers.forEach(HealthChecker::stop);
+    checkers.values().forEach(HealthChecker::stop);
     if (redis != null) {
       redis.close();
     }
-    discoveries.forEach(DnsDiscovery::stop);
+    discoveries.values().forEach(DnsDiscovery::stop);
     metrics.close();
+  }
+
+  /** The configuration's generation: 1 at start, one more with every reload that changed something. */
+  public int version() {
+    return version;
+  }
+
+  /** How many event loops serve this gateway. */
+  int eventLoops() {
+    return eventLoops;
   }
 
   /** When this gateway took its configuration ({@code /admin/config}'s {@code loaded-at}). */
@@ -313,11 +461,11 @@ public final class Gateway {
 
   /** Whether the BFF takes traffic ({@code /health/ready}). */
   public boolean ready() {
-    return ready;
+    return ready.get();
   }
 
   void ready(boolean r) {
-    this.ready = r;
+    ready.set(r);
   }
 
   /** The port the event loops listen on: the configured one, or a random-port group for port 0. */

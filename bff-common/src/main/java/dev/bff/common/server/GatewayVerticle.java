@@ -21,6 +21,7 @@ import dev.bff.common.routing.Target;
 import dev.bff.common.shape.FieldSelection;
 import dev.bff.common.upstream.UpstreamCalls;
 import dev.bff.common.upstream.UpstreamClient;
+import dev.bff.common.upstream.UpstreamGroup;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
@@ -29,6 +30,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,92 +38,215 @@ import java.util.Set;
 /**
  * One event loop of the gateway: its own upstream pools and compiled route table over the shared
  * {@link Gateway}, and its own listener on the shared port (and, with {@code server.mtls}, its own
- * mTLS listener on that shared port), both served by one {@link Front}.
+ * mTLS listener on that shared port), both served by one {@link Front}. A reload swaps the front
+ * (route table, pools) on this event loop between two requests: {@link #prepare} builds the next
+ * one, {@link #commit} swaps it in; requests already running keep the front they started with.
  */
 public final class GatewayVerticle extends VerticleBase {
-  private final Gateway gateway;
-  private final List<UpstreamClient> clients = new ArrayList<>();
-  private RouteTable table;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayVerticle.class);
+  /** How often pools a reload replaced are checked for requests still using them. */
+  private static final long RETIRE_CHECK_MILLIS = 1000;
+
+  private final Gateway initial;
+  /** The pools of the current generation, by group (kept across reloads for unchanged groups). */
+  private Map<UpstreamGroup, UpstreamClient> clients = new IdentityHashMap<>();
+  /** Pools a reload replaced, closed once no request uses them. */
+  private final List<UpstreamClient> retiring = new ArrayList<>();
+  private volatile RouteTable table;
+  private Front front;
+  private Next next;
   private HttpServer server;
   private HttpServer mtlsServer;
 
+  /** A generation built for this event loop, not serving yet. */
+  private record Next(Gateway gateway, RouteTable table, Front front, Map<UpstreamGroup, UpstreamClient> clients,
+      List<UpstreamClient> created) {}
+
   /** Creates the verticle over the shared gateway state. */
   public GatewayVerticle(Gateway gateway) {
-    this.gateway = gateway;
+    this.initial = gateway;
   }
 
-  /** The compiled routes of this event loop. */
+  /** The compiled routes this event loop serves. */
   public RouteTable table() {
     return table;
   }
 
   @Override
   public Future<?> start() {
-    BffConfig cfg = gateway.config();
-    ServerConfig sc = cfg.server();
-    Map<String, UpstreamClient> pools = new HashMap<>();
-    Map<String, UpstreamCalls> calls = new HashMap<>();
-    gateway.groups().forEach((name, g) -> {
-      UpstreamClient c = new UpstreamClient(vertx, g);
-      clients.add(c);
-      pools.put(name, c);
-      calls.put(name, new UpstreamCalls(c));
-    });
-    Forwarding forwarding = new Forwarding(sc.trustedProxies());
-    List<Route> routes = new ArrayList<>();
-    int order = 0;
-    for (RouteConfig r : cfg.routes()) {
-      UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-      ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
-      Target t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
-      t = guarded(limited(r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.id(), r.rateLimit()), r.auth());
-      if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
-        t = new IpGuard(t, r.ipFilter(), forwarding);
-      }
-      routes.add(new Route(r.id(), PathPattern.compile(r.path()), r.methods(), r.host(), r.headers(), t, order++));
-    }
-    Endpoints eps = gateway.endpoints();
-    for (Endpoints.Spec s : eps.specs()) {
-      List<Stage> stages = new ArrayList<>(eps.stages());
-      stages.addAll(s.stages());
-      EndpointConfig ec = cfg.endpoint(s.name());
-      if (ec.cache() != null) { // outside field selection: a hit is written as stored, never re-encoded
-        stages.add(gateway.caches().endpoint(s.name(), ec.cache()));
-      }
-      if (ec.fieldsParam() != null) {
-        stages.add(new FieldSelection(ec.fieldsParam()));
-      }
-      EndpointHandler h = Stage.chain(stages, s.handler());
-      String chain = (stages.isEmpty() ? "" : "stages " + stages.stream().map(GatewayVerticle::describe).toList()
-          + " -> ") + describe(s.handler());
-      Target t = new EndpointTarget(s.name(), h, ec, calls::get, sc.limits().maxBodySize(), sc.compression(),
-          chain, gateway.identity());
-      t = guarded(limited(ec.bodyCheck() == null ? t : new BodyCheck(t, ec.bodyCheck()), s.name(), ec.rateLimit()),
-          ec.auth());
-      Set<String> methods = s.method() == HttpMethod.GET ? Set.of("GET", "HEAD") : Set.of(s.method().name());
-      routes.add(new Route(s.name(), PathPattern.compile(s.path()), methods, null, Map.of(), t, order++));
-    }
-    table = new RouteTable(routes);
-    Front front = new Front(gateway, table, forwarding);
+    Next n = build(initial);
+    install(n);
+    ServerConfig sc = initial.config().server();
     HttpServerOptions options = serverOptions(sc);
-    server = vertx.createHttpServer(gateway.tls() == null ? options : gateway.tls().configure(options));
-    server.requestHandler(front::handle).invalidRequestHandler(front::invalid)
+    server = vertx.createHttpServer(initial.tls() == null ? options : initial.tls().configure(options));
+    // the front is read per request: a reload replaces it on this event loop between two requests
+    server.requestHandler(req -> front.handle(req)).invalidRequestHandler(req -> front.invalid(req))
         .connectionHandler(c -> StrictDecoder.install(c, options));
-    gateway.addServer(server);
-    Future<HttpServer> main = server.listen(gateway.bindPort(), sc.host());
-    if (gateway.tls() != null) {
-      gateway.tls().register(server);
+    initial.addServer(server);
+    Future<HttpServer> main = server.listen(initial.bindPort(), sc.host());
+    if (initial.tls() != null) {
+      initial.tls().register(server);
     }
     if (sc.mtls() == null) {
       return main;
     }
-    HttpServerOptions mtlsOptions = gateway.mtls().configure(serverOptions(sc));
+    HttpServerOptions mtlsOptions = initial.mtls().configure(serverOptions(sc));
     mtlsServer = vertx.createHttpServer(mtlsOptions);
-    mtlsServer.requestHandler(front::handle).invalidRequestHandler(front::invalid)
+    mtlsServer.requestHandler(req -> front.handle(req)).invalidRequestHandler(req -> front.invalid(req))
         .connectionHandler(c -> StrictDecoder.install(c, mtlsOptions));
-    gateway.addServer(mtlsServer);
-    gateway.mtls().register(mtlsServer);
-    return Future.all(main, mtlsServer.listen(gateway.mtlsBindPort(), sc.mtls().host()));
+    initial.addServer(mtlsServer);
+    initial.mtls().register(mtlsServer);
+    return Future.all(main, mtlsServer.listen(initial.mtlsBindPort(), sc.mtls().host()));
+  }
+
+  /**
+   * Builds {@code g}'s route table and front on this event loop, with new pools for its new groups
+   * and this loop's pools of the groups it kept; serving goes on with the current one until
+   * {@link #commit}. Fails (leaving nothing behind) when something does not build.
+   */
+  Future<Void> prepare(Gateway g) {
+    return onLoop(() -> {
+      abortNow();
+      next = build(g);
+    });
+  }
+
+  /** Serves the prepared generation from the next request on; the pools it does not use retire. */
+  Future<Void> commit() {
+    return onLoop(() -> {
+      if (next == null) {
+        throw new IllegalStateException("nothing prepared");
+      }
+      Map<UpstreamGroup, UpstreamClient> old = clients;
+      install(next);
+      next = null;
+      for (Map.Entry<UpstreamGroup, UpstreamClient> e : old.entrySet()) {
+        if (!clients.containsKey(e.getKey())) {
+          retiring.add(e.getValue());
+          retireWhenIdle(e.getValue(), System.nanoTime());
+        }
+      }
+    });
+  }
+
+  /** Drops a prepared generation (another event loop could not build it): closes the pools it opened. */
+  Future<Void> abort() {
+    return onLoop(this::abortNow);
+  }
+
+  private void abortNow() {
+    if (next != null) {
+      next.created().forEach(UpstreamClient::close);
+      next = null;
+    }
+  }
+
+  private void install(Next n) {
+    this.table = n.table();
+    this.front = n.front();
+    this.clients = n.clients();
+  }
+
+  /**
+   * Closes a replaced pool once its group has had no request in flight at two checks in a row (a
+   * request of the old generation may still start a retry or a later part), or after the drain
+   * timeout at the latest, as a shutdown would.
+   */
+  private void retireWhenIdle(UpstreamClient c, long since) {
+    long limit = Math.max(initial.config().server().drainTimeout().toNanos(), 5_000_000_000L);
+    int[] idle = {0};
+    vertx.setPeriodic(RETIRE_CHECK_MILLIS, id -> {
+      int inFlight = 0;
+      for (dev.bff.common.upstream.Instance i : c.group().instances()) {
+        inFlight += i.inFlight();
+      }
+      idle[0] = inFlight == 0 ? idle[0] + 1 : 0;
+      if (idle[0] >= 2 || System.nanoTime() - since > limit || !retiring.contains(c)) {
+        vertx.cancelTimer(id);
+        if (retiring.remove(c)) {
+          if (inFlight > 0) {
+            LOG.warn("closing the replaced pool of upstream '{}' with {} requests still in flight", c.group().name(),
+                inFlight);
+          }
+          c.close();
+        }
+      }
+    });
+  }
+
+  private Future<Void> onLoop(Runnable r) {
+    io.vertx.core.Promise<Void> p = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        r.run();
+        p.complete();
+      } catch (RuntimeException e) {
+        p.fail(e);
+      }
+    });
+    return p.future();
+  }
+
+  /** {@code gateway}'s route table and front on this event loop, reusing this loop's pools of kept groups. */
+  private Next build(Gateway gateway) {
+    BffConfig cfg = gateway.config();
+    ServerConfig sc = cfg.server();
+    Map<UpstreamGroup, UpstreamClient> byGroup = new IdentityHashMap<>();
+    List<UpstreamClient> created = new ArrayList<>();
+    Map<String, UpstreamClient> pools = new HashMap<>();
+    Map<String, UpstreamCalls> calls = new HashMap<>();
+    try {
+      gateway.groups().forEach((name, g) -> {
+        UpstreamClient c = clients.get(g);
+        if (c == null) {
+          c = new UpstreamClient(vertx, g);
+          created.add(c);
+        }
+        byGroup.put(g, c);
+        pools.put(name, c);
+        calls.put(name, new UpstreamCalls(c));
+      });
+      Forwarding forwarding = new Forwarding(sc.trustedProxies());
+      List<Route> routes = new ArrayList<>();
+      int order = 0;
+      for (RouteConfig r : cfg.routes()) {
+        UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
+        ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+        Target t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
+        t = guarded(gateway, limited(gateway, r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.id(),
+            r.rateLimit()), r.auth());
+        if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
+          t = new IpGuard(t, r.ipFilter(), forwarding);
+        }
+        routes.add(new Route(r.id(), PathPattern.compile(r.path()), r.methods(), r.host(), r.headers(), t, order++));
+      }
+      Endpoints eps = gateway.endpoints();
+      for (Endpoints.Spec s : eps.specs()) {
+        List<Stage> stages = new ArrayList<>(eps.stages());
+        stages.addAll(s.stages());
+        EndpointConfig ec = cfg.endpoint(s.name());
+        if (ec.cache() != null) { // outside field selection: a hit is written as stored, never re-encoded
+          stages.add(gateway.caches().endpoint(s.name(), ec.cache()));
+        }
+        if (ec.fieldsParam() != null) {
+          stages.add(new FieldSelection(ec.fieldsParam()));
+        }
+        EndpointHandler h = Stage.chain(stages, s.handler());
+        String chain = (stages.isEmpty() ? "" : "stages " + stages.stream().map(GatewayVerticle::describe).toList()
+            + " -> ") + describe(s.handler());
+        Target t = new EndpointTarget(s.name(), h, ec, calls::get, sc.limits().maxBodySize(), sc.compression(),
+            chain, gateway.identity());
+        t = guarded(gateway, limited(gateway, ec.bodyCheck() == null ? t : new BodyCheck(t, ec.bodyCheck()), s.name(),
+            ec.rateLimit()), ec.auth());
+        Set<String> methods = s.method() == HttpMethod.GET ? Set.of("GET", "HEAD") : Set.of(s.method().name());
+        routes.add(new Route(s.name(), PathPattern.compile(s.path()), methods, null, Map.of(), t, order++));
+      }
+      RouteTable t = new RouteTable(routes);
+      return new Next(gateway, t, new Front(gateway, t, forwarding), byGroup, created);
+    } catch (RuntimeException e) {
+      created.forEach(UpstreamClient::close);
+      throw e;
+    }
   }
 
   /** The port the main listener is bound to. */
@@ -135,12 +260,12 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The target behind an authentication guard unless the rule is public. */
-  private Target guarded(Target t, AuthConfig.AuthRule rule) {
+  private static Target guarded(Gateway gateway, Target t, AuthConfig.AuthRule rule) {
     return rule.isPublic() ? t : new Guard(t, rule, gateway.auth(), gateway.identity());
   }
 
   /** The target under its rate-limit policies (after authentication, before the upstream), if any. */
-  private Target limited(Target t, String id, List<String> policies) {
+  private static Target limited(Gateway gateway, Target t, String id, List<String> policies) {
     return gateway.rateLimits().guard(t, id, policies);
   }
 
@@ -185,7 +310,10 @@ public final class GatewayVerticle extends VerticleBase {
     if (mtlsServer != null) {
       closes.add(mtlsServer.close());
     }
-    clients.forEach(c -> closes.add(c.close()));
+    clients.values().forEach(c -> closes.add(c.close()));
+    retiring.forEach(c -> closes.add(c.close()));
+    retiring.clear();
+    abortNow();
     return Future.join(closes);
   }
 }

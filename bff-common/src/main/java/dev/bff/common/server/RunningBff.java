@@ -7,12 +7,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A started BFF: its bound ports, and a graceful shutdown. */
+/** A started BFF: its bound ports, its current configuration and reloads, and a graceful shutdown. */
 public final class RunningBff {
   private static final Logger LOG = LoggerFactory.getLogger(RunningBff.class);
 
   private final Vertx vertx;
-  private final Gateway gateway;
+  private final Reloader reloader;
   private final String deploymentId;
   private final AdminServer admin;
   private final RedirectServer redirect;
@@ -21,10 +21,10 @@ public final class RunningBff {
   private final int mtlsPort;
   private Future<Void> shutdown;
 
-  RunningBff(Vertx vertx, Gateway gateway, String deploymentId, AdminServer admin, RedirectServer redirect, int port,
+  RunningBff(Vertx vertx, Reloader reloader, String deploymentId, AdminServer admin, RedirectServer redirect, int port,
       int adminPort, int mtlsPort) {
     this.vertx = vertx;
-    this.gateway = gateway;
+    this.reloader = reloader;
     this.deploymentId = deploymentId;
     this.admin = admin;
     this.redirect = redirect;
@@ -53,9 +53,24 @@ public final class RunningBff {
     return redirect == null ? -1 : redirect.port();
   }
 
-  /** The shared gateway state (config, upstream groups). */
+  /** The configuration generation serving now (config, upstream groups); a reload replaces it. */
   public Gateway gateway() {
-    return gateway;
+    return reloader.current();
+  }
+
+  /**
+   * Reads the configuration again from where it came from and swaps it in on every event loop
+   * without dropping a request ({@code POST /admin/reload} and SIGHUP do the same). Completes with
+   * {@code {"status": "reloaded" | "unchanged", "version", "changes", ...}}; fails with a
+   * {@link dev.bff.common.config.ConfigException} naming every problem, the running configuration kept.
+   */
+  public Future<io.vertx.core.json.JsonObject> reload() {
+    return reloader.reload("api");
+  }
+
+  /** Reloads like {@link #reload()}, naming what asked for it in the log. */
+  Future<io.vertx.core.json.JsonObject> reload(String trigger) {
+    return reloader.reload(trigger);
   }
 
   /**
@@ -68,6 +83,7 @@ public final class RunningBff {
     if (shutdown != null) {
       return shutdown;
     }
+    Gateway gateway = reloader.current();
     gateway.ready(false);
     long drain = gateway.config().server().drainTimeout().toMillis();
     LOG.info("{} draining for up to {} ms", gateway.module().name(), drain);
@@ -77,8 +93,9 @@ public final class RunningBff {
       drains.add(redirect.shutdown(drain));
     }
     shutdown = Future.join(drains)
+        .transform(v -> reloader.close())
         .transform(v -> {
-          gateway.stopBackground();
+          reloader.current().stopBackground(); // a reload under way may have swapped one in meanwhile
           return vertx.undeploy(deploymentId);
         })
         .transform(v -> admin.close())

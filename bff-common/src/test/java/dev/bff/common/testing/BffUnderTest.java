@@ -47,6 +47,21 @@ public final class BffUnderTest implements AutoCloseable {
     return new BffUnderTest(vertx, TestClient.await(Bff.start(vertx, module, config, telemetry), "the BFF to start"));
   }
 
+  /**
+   * Starts {@code module} from a YAML file, as a launched BFF does: reloads ({@code POST /admin/reload},
+   * a watched file) read the file again. {@code ${NAME}} references resolve from {@code vars}, then the
+   * environment; ports not given default to 0.
+   */
+  public static BffUnderTest startFile(Vertx vertx, BffModule module, java.nio.file.Path file,
+      Map<String, String> vars) {
+    EnvSubstitution env = new EnvSubstitution(name -> vars.containsKey(name) ? vars.get(name) : System.getenv(name));
+    dev.bff.common.config.ConfigSource source = dev.bff.common.config.ConfigSource.file(new ConfigLoader(env, 0, 0),
+        file);
+    BffConfig config = source.read();
+    return new BffUnderTest(vertx, TestClient.await(Bff.start(vertx, module, config,
+        dev.bff.common.observability.Telemetry.FROM_CONFIG, source), "the BFF to start"));
+  }
+
   /** Starts a module without Java endpoints. */
   public static BffUnderTest start(Vertx vertx, String yaml, Map<String, String> vars) {
     return start(vertx, TestModule.INSTANCE, yaml, vars);

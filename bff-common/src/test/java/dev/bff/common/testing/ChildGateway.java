@@ -122,6 +122,19 @@ public final class ChildGateway implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** The child's configuration file (rewrite it, then {@link #signal} HUP to reload). */
+  public Path configFile() {
+    return config;
+  }
+
+  /** Sends a signal by name ({@code HUP}, {@code TERM}) with {@code kill}, waiting for kill itself. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** Everything the child wrote so far. */
   public String output() {
     return output.toString();
