@@ -23,8 +23,8 @@ import java.util.function.Function;
 public final class Composition implements EndpointHandler {
   private final List<Part> parts;
   private Function<Parts, Object> shape = Composition::byName;
-  private final LastGood lastGood = new LastGood();
-  private final PartCache partCache = new PartCache();
+  private LastGood lastGood = new LastGood();
+  private PartCache partCache = new PartCache();
   private SlowCompositions slow;
   private String name;
 
@@ -103,6 +103,16 @@ public final class Composition implements EndpointHandler {
 
   LastGood lastGood() {
     return lastGood;
+  }
+
+  /**
+   * Takes over the last good values and cached part values of {@code previous}, the same endpoint
+   * in the configuration a reload replaces, so a reload during an outage still has them to serve.
+   * Call before this composition serves.
+   */
+  public void carryOver(Composition previous) {
+    this.lastGood = previous.lastGood;
+    this.partCache = previous.partCache;
   }
 
   PartCache partCache() {

@@ -225,6 +225,15 @@ public final class Gateway {
           dev.bff.common.aggregate.SlowCompositions.DEFAULT_THRESHOLD) : null;
       this.redis = config.redis() == null ? null : new SharedRedis(vertx, config.redis());
     }
+    if (previous != null) { // the values a fallback or a part cache serves outlive the reload
+      for (Endpoints.Spec s : endpoints.specs()) {
+        if (s.handler() instanceof Composition c) {
+          previous.endpoints.specs().stream().filter(p -> p.name().equals(s.name()))
+              .filter(p -> p.handler() instanceof Composition).findFirst()
+              .ifPresent(p -> c.carryOver((Composition) p.handler()));
+        }
+      }
+    }
     if (slow != null) {
       for (Endpoints.Spec s : endpoints.specs()) {
         if (s.handler() instanceof Composition c) {

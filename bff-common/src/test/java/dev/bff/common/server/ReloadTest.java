@@ -277,6 +277,37 @@ class ReloadTest {
   }
 
   @Test
+  void lastGoodValuesOutliveAReload(Vertx vertx, @TempDir Path dir) throws Exception {
+    Path f = dir.resolve("composed.yaml");
+    String base = """
+        server: { port: 0, admin-port: 0, instances: 1 }
+        upstreams:
+          b: { instances: ["${B}"], retry: { attempts: 0 } }
+        endpoints:
+          page:
+            path: /page/:id
+            parts:
+              stock: { upstream: b, path: "/stock/{id}", fallback: last-good }
+        routes:
+        """;
+    Files.writeString(f, base);
+    b.handler(req -> req.response().putHeader("content-type", "application/json").end("{\"quantity\":7}"));
+    try (BffUnderTest c = BffUnderTest.startFile(vertx, BffUnderTest.TestModule.INSTANCE, f, vars());
+        TestClient cAdmin = TestClient.of(vertx, c.adminPort())) {
+      assertThat(c.get("/page/1").json().getJsonObject("stock").getInteger("quantity")).isEqualTo(7);
+      Files.writeString(f, base + "  - { id: b, path: \"/b/**\", upstream: b }\n");
+      assertThat(cAdmin.send(HttpMethod.POST, "/admin/reload", Map.of(), null).status()).isEqualTo(200);
+
+      b.status(500);
+      var r = c.get("/page/1");
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.json().getJsonObject("stock").getInteger("quantity")).as("the value remembered before the reload")
+          .isEqualTo(7);
+      assertThat(r.header("BFF-Degraded")).contains("stock=");
+    }
+  }
+
+  @Test
   void aWatchedFileIsReloadedWhenItChanges(Vertx vertx, @TempDir Path dir) throws Exception {
     Path watched = dir.resolve("watched.yaml");
     String base = yaml("${A1}", "100/m", "").replace("instances: 2 }", "instances: 2, watch-config: 200ms }");
