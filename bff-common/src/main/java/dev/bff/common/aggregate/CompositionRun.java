@@ -125,7 +125,7 @@ final class CompositionRun {
     CallSpan span = request.trace() == null ? null : request.trace().call(p.upstream(), p.name());
     Future<?> call;
     try {
-      UpstreamCalls calls = request.upstream(p.upstream()).withCancel(cancel.future());
+      UpstreamCalls calls = request.upstream(p.upstream()).withCancel(cancel.future()).withDeadline(begin + limit);
       call = p.call().call(span == null ? calls : calls.withSpan(span), context);
     } catch (RuntimeException e) {
       call = Future.failedFuture(e);

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param metrics   Prometheus metrics ({@link MetricsConfig#DEFAULT} without the block)
  * @param tracing   trace propagation and export ({@link TracingConfig#DEFAULT} without the block)
  * @param audit     the audit log's routes and masks ({@link AuditConfig#NONE} without the block)
+ * @param grpc      the gRPC services' descriptor sets ({@link GrpcConfig#NONE} without the block)
  */
 public record BffConfig(
     String source,
@@ -31,7 +32,8 @@ public record BffConfig(
     CacheConfig cache,
     MetricsConfig metrics,
     TracingConfig tracing,
-    AuditConfig audit) {
+    AuditConfig audit,
+    GrpcConfig grpc) {
 
   /** The settings for the named endpoint, or defaults when the YAML has no block for it. */
   public EndpointConfig endpoint(String name) {

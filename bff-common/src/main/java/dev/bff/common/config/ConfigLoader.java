@@ -81,7 +81,7 @@ public final class ConfigLoader {
       throw new ConfigException(source, List.of(new ConfigProblem("", "must be a YAML mapping with server, upstreams and routes")));
     }
     top.allowOnly(Set.of("server", "upstreams", "routes", "endpoints", "auth", "redis", "rate-limits", "cache",
-        "metrics", "tracing", "audit"));
+        "metrics", "tracing", "audit", "grpc"));
     RedisConfig redis = RedisConfig.read(top.child("redis"));
     RateLimitConfig rateLimits = RateLimitConfig.read(top.child("rate-limits"), redis);
     AuthConfig auth = AuthConfig.read(top.child("auth"));
@@ -91,6 +91,7 @@ public final class ConfigLoader {
     }
     ServerConfig server = ServerConfig.read(top.child("server"), defaultPort, defaultAdminPort);
     MetricsConfig metrics = MetricsConfig.read(top.child("metrics"));
+    GrpcConfig grpc = GrpcConfig.read(top.child("grpc"));
     TracingConfig tracing = TracingConfig.read(top.child("tracing"));
     Map<String, UpstreamConfig> upstreams = new LinkedHashMap<>();
     top.entries("upstreams").forEach((name, n) -> upstreams.put(name, UpstreamConfig.read(name, n)));
@@ -133,6 +134,6 @@ public final class ConfigLoader {
     }
     return new BffConfig(source, server, java.util.Collections.unmodifiableMap(upstreams), List.copyOf(routes),
         java.util.Collections.unmodifiableMap(endpoints), auth, redis, rateLimits, cache, metrics, tracing,
-        AuditConfig.read(top.child("audit")));
+        AuditConfig.read(top.child("audit")), grpc);
   }
 }

@@ -32,6 +32,7 @@ import java.util.Set;
  * @param rateLimit       the rate-limit policies applied ({@code rate-limit}; the defaults when absent, none
  *                        for {@code none})
  * @param cache           how its GET answers are cached, or null when they are not
+ * @param grpc            a unary gRPC call answering the route instead of a proxied request, or null
  */
 public record RouteConfig(
     String id,
@@ -51,7 +52,8 @@ public record RouteConfig(
     AccessConfig.IpFilter ipFilter,
     BodyCheckConfig bodyCheck,
     List<String> rateLimit,
-    RouteCacheConfig cache) {
+    RouteCacheConfig cache,
+    GrpcRouteConfig grpc) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -61,7 +63,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit", "cache"));
+        "body-check", "rate-limit", "cache", "grpc"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -123,7 +125,20 @@ public record RouteConfig(
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
-        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite));
+        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), grpc(n));
+  }
+
+  private static GrpcRouteConfig grpc(ConfigNode n) {
+    GrpcRouteConfig g = GrpcRouteConfig.read(n.child("grpc"));
+    if (g != null) {
+      for (String k : List.of("strip-prefix", "rewrite", "preserve-host", "canary", "cache", "request-headers",
+          "response-headers")) {
+        if (n.child(k).present()) {
+          n.problem(k, "does not apply to a grpc route (it answers with a gRPC call, not a proxied request)");
+        }
+      }
+    }
+    return g;
   }
 
   private static RouteCacheConfig cache(ConfigNode n, Set<String> methods, String rewrite) {

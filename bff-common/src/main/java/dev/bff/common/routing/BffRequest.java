@@ -115,6 +115,7 @@ public final class BffRequest {
     if (u == null) {
       throw new IllegalArgumentException("no upstream named '" + name + "'");
     }
-    return u.withRequestId(exchange.requestId()).withIdentity(identity).withTrace(exchange.trace());
+    return u.withRequestId(exchange.requestId()).withIdentity(identity).withTrace(exchange.trace())
+        .withDeadline(deadlineNanos);
   }
 }

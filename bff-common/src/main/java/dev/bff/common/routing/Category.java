@@ -25,10 +25,14 @@ public enum Category {
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
   /** The request line (URI) is longer than allowed. */
   URI_TOO_LONG(414, "uri-too-long", "URI too long"),
+  /** The upstream refused the request as conflicting with its state (gRPC ALREADY_EXISTS, ABORTED). */
+  CONFLICT(409, "conflict", "Conflict"),
   /** A rate limit or quota refuses the request (429 with Retry-After). */
   RATE_LIMITED(429, "rate-limited", "Too many requests"),
   /** The headers are larger than allowed. */
   HEADERS_TOO_LARGE(431, "headers-too-large", "Request header fields too large"),
+  /** The upstream does not implement what was asked (gRPC UNIMPLEMENTED). */
+  NOT_IMPLEMENTED(501, "not-implemented", "Not implemented"),
   /** The upstream could not be connected to (refused, unknown host). */
   UNREACHABLE(502, "upstream-unreachable", "Upstream unreachable"),
   /** The upstream closed or reset the connection before answering in full. */

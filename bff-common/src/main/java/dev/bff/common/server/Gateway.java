@@ -79,6 +79,7 @@ public final class Gateway {
   private final Tracing tracing;
   private final dev.bff.common.aggregate.SlowCompositions slow;
   private final AtomicBoolean ready;
+  private final dev.bff.common.grpc.GrpcServices grpc;
 
   /**
    * Builds the shared state (upstream groups with their circuit breakers, timed on {@code vertx})
@@ -194,6 +195,23 @@ public final class Gateway {
             + endpoints.specs().stream().map(Endpoints.Spec::name).toList() + ")"));
       }
     }
+    this.grpc = dev.bff.common.grpc.GrpcServices.load(config.grpc(), problems);
+    for (int i = 0; i < config.routes().size(); i++) {
+      dev.bff.common.config.RouteConfig r = config.routes().get(i);
+      if (r.grpc() == null) {
+        continue;
+      }
+      dev.bff.common.grpc.GrpcMethod m = grpc.method(r.grpc().method());
+      if (m == null) {
+        problems.add(new ConfigProblem("routes[" + i + "].grpc.method", "no unary gRPC method '" + r.grpc().method()
+            + "' in grpc.descriptor-sets (known: " + grpc.names() + ")"));
+      } else {
+        for (String f : dev.bff.common.grpc.GrpcRouteHandler.unknownFields(m, r.grpc())) {
+          problems.add(new ConfigProblem("routes[" + i + "].grpc.request." + f, "is not a field of "
+              + m.input().getFullName()));
+        }
+      }
+    }
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
@@ -281,6 +299,11 @@ public final class Gateway {
     groups.values().forEach(g -> metrics.bind(g, eventLoops));
     metrics.bind(rateLimits);
     caches.bindMeters();
+  }
+
+  /** The gRPC methods routes and parts may call ({@code grpc.descriptor-sets}). */
+  public dev.bff.common.grpc.GrpcServices grpc() {
+    return grpc;
   }
 
   /** The audit log, or null when nothing is audited. */

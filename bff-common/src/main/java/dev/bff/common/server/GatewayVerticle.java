@@ -204,15 +204,20 @@ public final class GatewayVerticle extends VerticleBase {
         }
         byGroup.put(g, c);
         pools.put(name, c);
-        calls.put(name, new UpstreamCalls(c));
+        calls.put(name, new UpstreamCalls(c, gateway.grpc()));
       });
       Forwarding forwarding = new Forwarding(sc.trustedProxies());
       List<Route> routes = new ArrayList<>();
       int order = 0;
       for (RouteConfig r : cfg.routes()) {
-        UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-        ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
-        Target t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
+        Target t;
+        if (r.grpc() != null) {
+          t = grpcRoute(gateway, r, calls);
+        } else {
+          UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
+          ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+          t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
+        }
         t = guarded(gateway, limited(gateway, r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.id(),
             r.rateLimit()), r.auth());
         if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
@@ -257,6 +262,22 @@ public final class GatewayVerticle extends VerticleBase {
   /** The port the mTLS listener is bound to, or -1 without one. */
   int mtlsPort() {
     return mtlsServer == null ? -1 : mtlsServer.actualPort();
+  }
+
+  /**
+   * A route answered by a gRPC call: an endpoint (body read within the size limit, a deadline of the
+   * route's timeout or the upstream's response timeout, compression) around the call.
+   */
+  private static Target grpcRoute(Gateway gateway, RouteConfig r, Map<String, UpstreamCalls> calls) {
+    ServerConfig sc = gateway.config().server();
+    java.time.Duration deadline = r.timeout() != null ? r.timeout()
+        : gateway.config().upstreams().get(r.upstream()).responseTimeout();
+    EndpointConfig ec = new EndpointConfig(r.id(), deadline, false, null, null, Map.of(), r.auth(), r.bodyCheck(),
+        r.rateLimit(), null);
+    dev.bff.common.grpc.GrpcRouteHandler h = new dev.bff.common.grpc.GrpcRouteHandler(r.upstream(),
+        gateway.grpc().method(r.grpc().method()), r.grpc());
+    return new EndpointTarget(r.id(), h, ec, calls::get, sc.limits().maxBodySize(), sc.compression(), h.toString(),
+        gateway.identity());
   }
 
   /** The target behind an authentication guard unless the rule is public. */

@@ -21,40 +21,57 @@ public final class UpstreamCalls {
   private final MultiMap identity; // headers every call carries (the caller's identity), or null
   private final RequestTrace trace; // each call a client span of this trace; or null
   private final CallSpan span; // every call under this span (an endpoint part's); or null
+  private final dev.bff.common.grpc.GrpcServices grpc;
+  private final long deadline; // System.nanoTime() by which calls must end (gRPC's grpc-timeout), or 0
 
   /** Wraps this event loop's pool for an upstream. */
   public UpstreamCalls(UpstreamClient client) {
-    this(client, null, null, null, null, null);
+    this(client, dev.bff.common.grpc.GrpcServices.NONE);
+  }
+
+  /** Wraps this event loop's pool for an upstream, calling gRPC methods {@code grpc} describes. */
+  public UpstreamCalls(UpstreamClient client, dev.bff.common.grpc.GrpcServices grpc) {
+    this(client, null, null, null, null, null, grpc, 0);
   }
 
   private UpstreamCalls(UpstreamClient client, String requestId, Future<Void> cancel, MultiMap identity,
-      RequestTrace trace, CallSpan span) {
+      RequestTrace trace, CallSpan span, dev.bff.common.grpc.GrpcServices grpc, long deadline) {
     this.client = client;
     this.requestId = requestId;
     this.cancel = cancel;
     this.identity = identity;
     this.trace = trace;
     this.span = span;
+    this.grpc = grpc;
+    this.deadline = deadline;
   }
 
   /** The same calls, reset (their connections closed) when {@code signal} completes before they end. */
   public UpstreamCalls withCancel(Future<Void> signal) {
-    return new UpstreamCalls(client, requestId, signal, identity, trace, span);
+    return new UpstreamCalls(client, requestId, signal, identity, trace, span, grpc, deadline);
+  }
+
+  /**
+   * The same calls, which must end by {@code nanoTime} ({@link System#nanoTime()}): a gRPC call
+   * tells the service so ({@code grpc-timeout}).
+   */
+  public UpstreamCalls withDeadline(long nanoTime) {
+    return new UpstreamCalls(client, requestId, cancel, identity, trace, span, grpc, nanoTime);
   }
 
   /** The same calls, sending {@code X-Request-Id: id}. */
   public UpstreamCalls withRequestId(String id) {
-    return new UpstreamCalls(client, id, cancel, identity, trace, span);
+    return new UpstreamCalls(client, id, cancel, identity, trace, span, grpc, deadline);
   }
 
   /** The same calls, each in a client span of {@code t} (null: no trace context is sent). */
   public UpstreamCalls withTrace(RequestTrace t) {
-    return new UpstreamCalls(client, requestId, cancel, identity, t, span);
+    return new UpstreamCalls(client, requestId, cancel, identity, t, span, grpc, deadline);
   }
 
   /** The same calls, all under {@code s} (an endpoint part's span, which its owner ends). */
   public UpstreamCalls withSpan(CallSpan s) {
-    return new UpstreamCalls(client, requestId, cancel, identity, trace, s);
+    return new UpstreamCalls(client, requestId, cancel, identity, trace, s, grpc, deadline);
   }
 
   /**
@@ -63,7 +80,50 @@ public final class UpstreamCalls {
    */
   public UpstreamCalls withIdentity(MultiMap headers) {
     return new UpstreamCalls(client, requestId, cancel, headers == null || headers.isEmpty() ? null : headers, trace,
-        span);
+        span, grpc, deadline);
+  }
+
+  /**
+   * Calls the unary gRPC method {@code method} ({@code package.Service/Method}, described by
+   * {@code grpc.descriptor-sets}) with {@code request} as its message in proto3 JSON, and completes
+   * with the response message as JSON. The call carries the request id, trace context and identity
+   * like HTTP calls, and {@code grpc-timeout} with the time left before the deadline (else the
+   * upstream's response timeout). Fails with a {@link dev.bff.common.grpc.GrpcCallException} for a
+   * status other than OK (NOT_FOUND is a part's {@code not_found}, UNAVAILABLE {@code unavailable},
+   * DEADLINE_EXCEEDED {@code timeout}), an {@link UpstreamException} when no answer came, or an
+   * {@link IllegalArgumentException} for an unknown method or a request that does not fit it.
+   */
+  public Future<JsonObject> grpc(String method, JsonObject request) {
+    dev.bff.common.grpc.GrpcMethod m = grpc.method(method);
+    if (m == null) {
+      return Future.failedFuture(new IllegalArgumentException("no unary gRPC method '" + method
+          + "' in grpc.descriptor-sets (known: " + grpc.names() + ")"));
+    }
+    return grpc(m, request);
+  }
+
+  /** Calls a resolved gRPC method, like {@link #grpc(String, JsonObject)}. */
+  public Future<JsonObject> grpc(dev.bff.common.grpc.GrpcMethod method, JsonObject request) {
+    MultiMap h = HttpHeaders.headers();
+    if (identity != null) {
+      h.setAll(identity);
+    }
+    if (requestId != null) {
+      h.set("x-request-id", requestId);
+    }
+    CallSpan s = span != null ? span : trace != null ? trace.call(name(), null) : null;
+    if (s != null) {
+      s.inject(h);
+    }
+    long left = deadline == 0 ? client.group().config().responseTimeout().toMillis()
+        : (deadline - System.nanoTime()) / 1_000_000;
+    Future<JsonObject> f = client.grpc().call(method, request, h, left, cancel);
+    if (span == null && s != null) { // its own span: ends with the call
+      f.onComplete(ar -> s.end(ar.succeeded() ? "ok" : ar.cause() instanceof UpstreamException u
+          ? CallSpan.outcome(u.category()) : "error", null, ar.succeeded() ? 200
+          : ar.cause() instanceof UpstreamException u ? u.status() : 0));
+    }
+    return f;
   }
 
   /** The upstream's name. */

@@ -24,10 +24,13 @@ public final class UpstreamClient {
   private final UpstreamGroup group;
   private final HttpClient client;
   private final HttpClient fresh;
+  private final Vertx vertx;
+  private dev.bff.common.grpc.GrpcCaller grpc;
 
   /** Creates the pool; call from the event loop (verticle) that will use it. */
   public UpstreamClient(Vertx vertx, UpstreamGroup group) {
     this.group = group;
+    this.vertx = vertx;
     UpstreamConfig c = group.config();
     HttpClientOptions options = new HttpClientOptions()
         .setName("upstream-" + c.name())
@@ -64,9 +67,18 @@ public final class UpstreamClient {
     return fresh;
   }
 
+  /** This event loop's gRPC calls to the upstream (its HTTP/2 connections open on first use). */
+  public dev.bff.common.grpc.GrpcCaller grpc() {
+    if (grpc == null) {
+      grpc = new dev.bff.common.grpc.GrpcCaller(vertx, group);
+    }
+    return grpc;
+  }
+
   /** Closes this event loop's connections. */
   public Future<Void> close() {
-    return Future.join(client.close(), fresh.close()).mapEmpty();
+    return Future.join(client.close(), fresh.close(), grpc == null ? Future.succeededFuture() : grpc.close())
+        .mapEmpty();
   }
 
   /**

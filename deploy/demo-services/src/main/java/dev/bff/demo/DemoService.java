@@ -26,7 +26,9 @@ public enum DemoService {
   /** Shipping estimates. */
   SHIPPING("shipping", 7109),
   /** Signed JWTs for the demo users and the JWKS that verifies them. */
-  IDENTITY("identity", 7110);
+  IDENTITY("identity", 7110),
+  /** Stock levels over gRPC (HTTP/2 cleartext), the inventory's data by a protobuf contract. */
+  INVENTORY_GRPC("inventory-grpc", 7111);
 
   private final String serviceName;
   private final int defaultPort;
@@ -41,7 +43,7 @@ public enum DemoService {
     return serviceName;
   }
 
-  /** The port the service listens on by default, 7101 to 7110. */
+  /** The port the service listens on by default, 7101 to 7111. */
   public int defaultPort() {
     return defaultPort;
   }
@@ -78,6 +80,7 @@ public enum DemoService {
       case ECHO -> new EchoService(vertx);
       case SHIPPING -> new ShippingService(data);
       case IDENTITY -> new IdentityService(data);
+      case INVENTORY_GRPC -> new InventoryGrpcService(vertx, data);
     };
   }
 

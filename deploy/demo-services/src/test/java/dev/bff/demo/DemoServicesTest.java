@@ -41,16 +41,17 @@ class DemoServicesTest {
     assertThat(DemoService.CATALOG.defaultPort()).isEqualTo(7101);
     assertThat(DemoService.SHIPPING.defaultPort()).isEqualTo(7109);
     assertThat(DemoService.IDENTITY.defaultPort()).isEqualTo(7110);
-    assertThat(EnumSet.allOf(DemoService.class).stream().map(DemoService::defaultPort).distinct()).hasSize(10);
+    assertThat(DemoService.INVENTORY_GRPC.defaultPort()).isEqualTo(7111);
+    assertThat(EnumSet.allOf(DemoService.class).stream().map(DemoService::defaultPort).distinct()).hasSize(11);
     assertThat(DemoService.byName("Echo")).isEqualTo(DemoService.ECHO);
   }
 
   @Test
   void parsesLaunchOptions() {
     LaunchOptions defaults = LaunchOptions.parse(new String[0], Map.of());
-    assertThat(defaults.services()).hasSize(10);
+    assertThat(defaults.services()).hasSize(11);
     assertThat(defaults.host()).isEqualTo("127.0.0.1");
-    assertThat(defaults.ports()).hasSize(10).containsEntry("catalog", 7101).containsEntry("shipping", 7109)
+    assertThat(defaults.ports()).hasSize(11).containsEntry("catalog", 7101).containsEntry("shipping", 7109)
       .containsEntry("identity", 7110);
 
     LaunchOptions some = LaunchOptions.parse(
