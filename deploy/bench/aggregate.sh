@@ -82,7 +82,7 @@ PRODUCTS=120 # the demo catalog's ids are 1..120
 for c in $EXPRESS_CLIENTS; do
   case $c in fetch | agent) ;; *) echo "EXPRESS_CLIENTS: '$c' is neither fetch nor agent" >&2; exit 2 ;; esac
 done
-SERVICES="catalog reviews inventory recommendations shipping"
+SERVICES="catalog reviews inventory inventory-grpc recommendations shipping"  # bff-web's stock part is gRPC
 
 # ---- tools, jars, the Express app ------------------------------------------------------------
 need=()
@@ -156,6 +156,7 @@ port_of() { # service -> its port
     catalog) echo $((7101 + OFFSET)) ;; reviews) echo $((7102 + OFFSET)) ;; inventory) echo $((7103 + OFFSET)) ;;
     recommendations) echo $((7104 + OFFSET)) ;; users) echo $((7105 + OFFSET)) ;; orders) echo $((7106 + OFFSET)) ;;
     cart) echo $((7107 + OFFSET)) ;; echo) echo $((7108 + OFFSET)) ;; shipping) echo $((7109 + OFFSET)) ;;
+    inventory-grpc) echo $((7111 + OFFSET)) ;;
     *) echo "unknown service $1" >&2; exit 2 ;;
   esac
 }
@@ -173,7 +174,7 @@ if [[ " $GATEWAYS " == *" bff "* ]]; then
   BFF_PORT=$(free_port)
   BFF_ADMIN=$(free_port)
   # shellcheck disable=SC2086
-  env CATALOG_URL="$(url_of catalog)" REVIEWS_URL="$(url_of reviews)" INVENTORY_URL="$(url_of inventory)" \
+  env CATALOG_URL="$(url_of catalog)" REVIEWS_URL="$(url_of reviews)" INVENTORY_URL="$(url_of inventory)" INVENTORY_GRPC_URL="$(url_of inventory-grpc)" \
     RECOMMENDATIONS_URL="$(url_of recommendations)" SHIPPING_URL="$(url_of shipping)" USERS_URL="$(url_of users)" \
     ORDERS_URL="$(url_of orders)" CART_URL="$(url_of cart)" ECHO_URL="$(url_of echo)" \
     BFF_WEB_PORT="$BFF_PORT" BFF_WEB_ADMIN_PORT="$BFF_ADMIN" BFF_HOST=127.0.0.1 BFF_ACCESS_LOG=false \

@@ -59,7 +59,7 @@ public final class WebBff implements BffModule {
   }
 
   /**
-   * The product page: product (required), the latest reviews and the rating, stock, a shipping
+   * The product page: product (required), the latest reviews and the rating, stock (over gRPC), a shipping
    * estimate and recommendations, each with name, price and thumbnail (a fan-out over the
    * recommended ids once they are known). Optional parts degrade the page, never fail it; their
    * timeouts are set in bff-web.yaml ({@code part-timeouts}).
@@ -73,7 +73,9 @@ public final class WebBff implements BffModule {
         Part.optional("rating", "reviews",
                 (u, c) -> u.getJson("/reviews/summary?productId=" + Paths.query(c.param("id"))))
             .fallbackToLastGood(),
-        Part.optional("inventory", "inventory", (u, c) -> u.getJson("/inventory/" + Paths.segment(c.param("id"))))
+        // over gRPC: demo.inventory.v1.Inventory/GetStock, mapped by the descriptor set (grpc.descriptor-sets)
+        Part.optional("inventory", "inventory-grpc", (u, c) -> u.grpc("demo.inventory.v1.Inventory/GetStock",
+                new JsonObject().put("productId", c.param("id"))))
             .fallbackToLastGood(),
         Part.optional("shipping", "shipping",
                 (u, c) -> u.getJson("/shipping/estimate?productId=" + Paths.query(c.param("id")))),

@@ -46,7 +46,7 @@ class DegradationMatrixTest {
   static final List<PartUnderTest> OPTIONAL = List.of(
       new PartUnderTest("reviews", "reviews", "/reviews", "fallback"),
       new PartUnderTest("rating", "reviews", "/reviews/summary", "omitted"),
-      new PartUnderTest("inventory", "inventory", "/inventory/*", "omitted"),
+      new PartUnderTest("inventory", "inventory-grpc", ProductDetailsTest.GET_STOCK, "omitted"), // a gRPC part
       new PartUnderTest("shipping", "shipping", "/shipping/estimate", "omitted"),
       new PartUnderTest("recommendations", "recommendations", "/recommendations", "omitted"));
 

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(60)
 class ProductDetailsTest {
+  /** The gRPC method product-details' inventory part calls, as the demo service's path. */
+  static final String GET_STOCK = "/demo.inventory.v1.Inventory/GetStock";
   static final String[] PARTS = {"product", "reviews", "rating", "inventory", "shipping", "recommendations", "related"};
 
   Vertx vertx;
@@ -128,7 +130,7 @@ class ProductDetailsTest {
 
   @Test
   void independentPartsAreInFlightTogetherAcrossTheServices() {
-    for (String s : new String[] {"catalog", "reviews", "inventory", "shipping", "recommendations"}) {
+    for (String s : new String[] {"catalog", "reviews", "inventory-grpc", "shipping", "recommendations"}) {
       demo.services().faults(s).add(FaultRule.on("*").withLatency(150));
     }
     demo.services().allStats().reset();
@@ -150,7 +152,7 @@ class ProductDetailsTest {
         .replaceAll("(reviews|rating|inventory|shipping|recommendations): [34]00ms", "$1: 4s");
     assertThat(roomy).contains("deadline: 5s").contains("rating: 4s");
     bff = BffUnderTest.start(vertx, new WebBff(), roomy, demo.vars());
-    for (String s : new String[] {"catalog", "reviews", "inventory", "shipping", "recommendations"}) {
+    for (String s : new String[] {"catalog", "reviews", "inventory-grpc", "shipping", "recommendations"}) {
       demo.services().faults(s).add(FaultRule.on("*").withLatency(300));
     }
     demo.resetStats();
@@ -176,7 +178,7 @@ class ProductDetailsTest {
     assertThat(demo.services().stats("catalog").requests("/products/" + id)).isEqualTo(1);
     assertThat(demo.services().stats("reviews").requests("/reviews")).isEqualTo(1);
     assertThat(demo.services().stats("reviews").requests("/reviews/summary")).isEqualTo(1);
-    assertThat(demo.services().stats("inventory").requests("/inventory/" + id)).isEqualTo(1);
+    assertThat(demo.services().stats("inventory-grpc").requests(GET_STOCK)).isEqualTo(1);
     assertThat(demo.services().stats("shipping").requests("/shipping/estimate")).isEqualTo(1);
     assertThat(demo.services().stats("recommendations").requests("/recommendations")).isEqualTo(1);
     for (int i = 0; i < ids.size(); i++) {
@@ -188,9 +190,9 @@ class ProductDetailsTest {
   @Test
   void aFailingRequiredPartFailsThePageNamingItAndClosesThePartsStillRunning() {
     demo.services().faults("catalog").add(FaultRule.on("/products/21").withLatency(100).withStatus(500, 1.0));
-    demo.services().faults("inventory").add(FaultRule.on("/inventory/21").withHang());
+    demo.services().faults("inventory-grpc").add(FaultRule.on(GET_STOCK).withHang());
     demo.services().faults("shipping").add(FaultRule.on("/shipping/estimate").withHang());
-    long closedBefore = demo.services().stats("inventory").closedEarly()
+    long closedBefore = demo.services().stats("inventory-grpc").closedEarly()
         + demo.services().stats("shipping").closedEarly();
     var r = bff.get("/api/product-details/21");
     assertThat(r.status()).isEqualTo(502);
@@ -201,7 +203,7 @@ class ProductDetailsTest {
     assertThat(r.header("server-timing")).startsWith("product;dur=").contains("desc=\"error\"")
         .contains("inventory;desc=\"cancelled\"", "shipping;desc=\"cancelled\"");
     Poll.until("the hanging inventory and shipping calls closed by the gateway", Duration.ofSeconds(5),
-        () -> demo.services().stats("inventory").closedEarly() + demo.services().stats("shipping").closedEarly()
+        () -> demo.services().stats("inventory-grpc").closedEarly() + demo.services().stats("shipping").closedEarly()
             >= closedBefore + 2);
   }
 
@@ -242,10 +244,11 @@ class ProductDetailsTest {
   @Test
   void aFailingStockIsServedFromItsLastGoodValueForTheSameProduct() {
     int quantity = bff.get("/api/product-details/24").json().getJsonObject("inventory").getInteger("quantity");
-    demo.services().faults("inventory").add(FaultRule.on("/inventory/24").withStatus(503, 1.0));
+    demo.services().faults("inventory-grpc").add(FaultRule.on(GET_STOCK).withStatus(503, 1.0));
     bff.purgeCache(); // as if the page's cache entry had expired: the composition runs again
     var r = bff.get("/api/product-details/24");
     assertThat(r.status()).isEqualTo(200);
+    // the fault answers plain HTTP 503, not a gRPC answer (no grpc-status): the call is an error
     assertThat(r.header(Degradation.HEADER)).isEqualTo("inventory=error");
     assertThat(r.json().getJsonObject("inventory").getInteger("quantity")).isEqualTo(quantity);
     assertThat(r.json().getBoolean("inStock")).isEqualTo(quantity > 0);
@@ -254,7 +257,6 @@ class ProductDetailsTest {
     assertThat(meta.getString("served")).isEqualTo("stale");
     assertThat(meta.getString("detail")).contains("inventory").doesNotContain("127.0.0.1");
 
-    demo.services().faults("inventory").add(FaultRule.on("/inventory/25").withStatus(503, 1.0));
     var never = bff.get("/api/product-details/25");
     assertThat(never.json().containsKey("inventory")).as("nothing good seen for product 25").isFalse();
     assertThat(never.json().containsKey("inStock")).isFalse();

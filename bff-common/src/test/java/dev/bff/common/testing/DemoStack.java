@@ -36,7 +36,7 @@ public final class DemoStack implements AutoCloseable {
   public Map<String, String> vars() {
     Map<String, String> vars = new HashMap<>();
     for (DemoService s : DemoService.values()) {
-      vars.put(s.serviceName().toUpperCase(Locale.ROOT) + "_URL", services.url(s.serviceName()));
+      vars.put(s.serviceName().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL", services.url(s.serviceName()));
     }
     for (String bff : new String[] {"WEB", "MOBILE", "TV", "PARTNER"}) {
       vars.put("BFF_" + bff + "_PORT", "0");

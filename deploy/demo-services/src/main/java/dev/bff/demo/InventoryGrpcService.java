@@ -22,8 +22,8 @@ import io.vertx.grpc.server.GrpcServerRequest;
  * </pre>
  *
  * The shared fault rules apply to its path ({@code /demo.inventory.v1.Inventory/GetStock}): latency
- * and hangs delay the call; a status fault answers plain HTTP, which gRPC clients read as UNAVAILABLE
- * (503) or INTERNAL.
+ * and hangs delay the call; a status fault answers plain HTTP (no gRPC status), which a gRPC client
+ * takes as a failed call.
  */
 public final class InventoryGrpcService implements ServiceRoutes {
   /** The service's full name. */
