@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and starts the demo stack: the demo services (7101-7110) and the four BFFs
+# Builds and starts the demo stack: the demo services (7101-7111) and the four BFFs
 # (web 8081, mobile 8082, tv 8083, partner 8084; admin 9081-9084), in-memory defaults.
 #   deploy/run-demo.sh          build, start, print where to point curl (stays in the background)
 #   deploy/run-demo.sh stop     stop what it started

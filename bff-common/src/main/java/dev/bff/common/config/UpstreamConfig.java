@@ -14,7 +14,9 @@ import java.util.Set;
  * @param instances       static instance URLs (scheme, host and port only)
  * @param dns             a DNS name re-resolved periodically to all its addresses, or null
  * @param balancer        how an instance is picked per request
- * @param pool            connections per instance per event loop
+ * @param protocol        the HTTP version spoken to the instances
+ * @param pool            connections per instance per event loop (HTTP/2 connections with h2c or h2)
+ * @param maxStreams      requests carried at once by one HTTP/2 connection (h2c, h2)
  * @param queue           requests allowed to wait for a pooled connection per event loop
  * @param connectTimeout  limit for establishing a connection
  * @param responseTimeout limit from sending the request to receiving the response head
@@ -32,7 +34,9 @@ public record UpstreamConfig(
     List<URI> instances,
     DnsConfig dns,
     Balancer balancer,
+    UpstreamProtocol protocol,
     int pool,
+    int maxStreams,
     int queue,
     Duration connectTimeout,
     Duration responseTimeout,
@@ -89,8 +93,9 @@ public record UpstreamConfig(
       Duration openFor) {}
 
   static UpstreamConfig read(String name, ConfigNode n) {
-    n.allowOnly(Set.of("instances", "dns", "balancer", "pool", "queue", "connect-timeout", "response-timeout",
-        "idle-timeout", "keep-alive", "retry", "outlier", "health-check", "circuit-breaker", "tls"));
+    n.allowOnly(Set.of("instances", "dns", "balancer", "protocol", "pool", "max-streams", "queue",
+        "connect-timeout", "response-timeout", "idle-timeout", "keep-alive", "retry", "outlier", "health-check",
+        "circuit-breaker", "tls"));
     List<URI> instances = new ArrayList<>();
     List<ConfigNode> given = n.list("instances");
     for (ConfigNode i : given) {
@@ -117,6 +122,10 @@ public record UpstreamConfig(
       case "round-robin" -> balancer = Balancer.ROUND_ROBIN;
       case "least-requests" -> balancer = Balancer.LEAST_REQUESTS;
       default -> n.problem("balancer", "must be round-robin or least-requests, was '" + b + "'");
+    }
+    UpstreamProtocol protocol = UpstreamProtocol.read(n, instances, dns);
+    if (!protocol.http2() && n.child("max-streams").present()) {
+      n.problem("max-streams", "applies to HTTP/2 only: set protocol to h2c or h2");
     }
     ConfigNode r = n.child("retry");
     r.allowOnly(Set.of("attempts", "on-status", "budget-ratio", "min-per-second"));
@@ -153,8 +162,11 @@ public record UpstreamConfig(
           h.duration("timeout", Duration.ofSeconds(1)), h.integer("healthy-threshold", 1, 1, 100),
           h.integer("unhealthy-threshold", 2, 1, 100));
     }
-    return new UpstreamConfig(name, List.copyOf(instances), dns, balancer,
-        n.integer("pool", 64, 1, 10_000), n.integer("queue", 1024, 0, 1_000_000),
+    int pool = n.integer("pool", protocol.http2() ? UpstreamProtocol.DEFAULT_HTTP2_POOL
+        : UpstreamProtocol.DEFAULT_HTTP1_POOL, 1, 10_000);
+    int maxStreams = n.integer("max-streams", UpstreamProtocol.DEFAULT_MAX_STREAMS, 1, 10_000);
+    return new UpstreamConfig(name, List.copyOf(instances), dns, balancer, protocol, pool, maxStreams,
+        n.integer("queue", 1024, 0, 1_000_000),
         n.duration("connect-timeout", Duration.ofSeconds(2)), n.duration("response-timeout", Duration.ofSeconds(15)),
         n.duration("idle-timeout", Duration.ofSeconds(30)), n.duration("keep-alive", Duration.ofSeconds(30)),
         retry, outlier, hc, readBreaker(n.child("circuit-breaker")), readTls(n, instances, dns));

@@ -167,7 +167,8 @@ public final class Metrics implements AutoCloseable {
         n += i.inFlight();
       }
       return n;
-    }).description("Requests in flight to the upstream, each holding a pooled connection").tags(t).register(registry));
+    }).description("Requests in flight to the upstream, each holding a pooled connection (HTTP/1.1) or a stream (HTTP/2)")
+        .tags(t).register(registry));
     m.add(Gauge.builder("bff.upstream.pool.connections.max", g, x -> (double) x.config().pool() * eventLoops
             * x.instances().size())
         .description("Connections the pools may open: pool per instance and event loop").tags(t).register(registry));

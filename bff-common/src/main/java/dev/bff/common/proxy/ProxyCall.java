@@ -168,7 +168,7 @@ final class ProxyCall {
       failed(ar.cause());
       return;
     }
-    creq = ar.result();
+    creq = client.prepare(ar.result());
     if (done) {
       creq.reset();
       release();

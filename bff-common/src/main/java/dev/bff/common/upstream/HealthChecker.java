@@ -1,11 +1,11 @@
 package dev.bff.common.upstream;
 
+import dev.bff.common.config.UpstreamConfig;
 import dev.bff.common.config.UpstreamConfig.HealthCheckConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,9 @@ public final class HealthChecker {
     if (group.tls() != null) {
       group.tls().configure(options); // checks meet the same certificates as requests
     }
-    client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(2));
+    UpstreamConfig c = group.config();
+    ProtocolOptions.configure(options, c); // checks speak the protocol requests speak
+    client = vertx.createHttpClient(options, ProtocolOptions.pool(c, c.protocol().http2() ? 1 : 2, -1));
     checkAll();
     timer = vertx.setPeriodic(config.interval().toMillis(), id -> checkAll());
   }
@@ -64,7 +66,7 @@ public final class HealthChecker {
         group.tls().withServerName(o, i);
       }
       client.request(o)
-          .compose(req -> req.send().compose(resp -> resp.end().map(v -> resp.statusCode())))
+          .compose(req -> Http2Head.adapt(req).send().compose(resp -> resp.end().map(v -> resp.statusCode())))
           .onComplete(ar -> record(group, i, ar.succeeded() && ar.result() >= 200 && ar.result() < 300));
     }
   }

@@ -1,6 +1,7 @@
 package dev.bff.common.upstream;
 
 import dev.bff.common.config.UpstreamConfig;
+import dev.bff.common.config.UpstreamProtocol;
 import dev.bff.common.observability.CallSpan;
 import dev.bff.common.resilience.Breaker;
 import dev.bff.common.routing.Category;
@@ -11,9 +12,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event loop's connection pool to an upstream, over the group's shared instances and
@@ -21,11 +26,15 @@ import io.vertx.core.http.RequestOptions;
  * {@link #call}.
  */
 public final class UpstreamClient {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamClient.class);
+
   private final UpstreamGroup group;
   private final HttpClient client;
   private final HttpClient fresh;
   private final Vertx vertx;
   private dev.bff.common.grpc.GrpcCaller grpc;
+  private final boolean http2; // h2: whether a connection agreed on HTTP/1.1 instead is worth a warning
+  private boolean downgradeLogged;
 
   /** Creates the pool; call from the event loop (verticle) that will use it. */
   public UpstreamClient(Vertx vertx, UpstreamGroup group) {
@@ -40,16 +49,20 @@ public final class UpstreamClient {
         .setConnectTimeout((int) c.connectTimeout().toMillis())
         .setTcpNoDelay(true)
         .setDecompressionSupported(false)
-        .setMaxHeaderSize(64 * 1024)
+        .setMaxHeaderSize(ProtocolOptions.MAX_HEADER_BYTES)
         .setMaxInitialLineLength(16 * 1024);
+    ProtocolOptions.configure(options, c);
     if (group.tls() != null) {
       group.tls().configure(options);
     }
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(c.pool()).setMaxWaitQueueSize(c.queue());
+    PoolOptions pool = ProtocolOptions.pool(c, c.pool(), c.queue());
     this.client = vertx.httpClientBuilder().with(options).with(pool).build();
     // retries go out on new connections: when a backend's idle timeout closed one pooled
-    // connection, the others that went idle with it are likely being closed too
-    this.fresh = vertx.httpClientBuilder().with(new HttpClientOptions(options).setKeepAlive(false)).with(pool).build();
+    // connection, the others that went idle with it are likely being closed too. HTTP/2 knows no
+    // Connection: close; its retry connections close once idle for a second instead
+    this.fresh = vertx.httpClientBuilder().with(new HttpClientOptions(options).setKeepAlive(false)
+        .setHttp2KeepAliveTimeout(1)).with(pool).build();
+    this.http2 = c.protocol() == UpstreamProtocol.H2;
   }
 
   /** The shared group (instances, balancer, outlier state). */
@@ -62,7 +75,10 @@ public final class UpstreamClient {
     return client;
   }
 
-  /** A client that opens a new connection for every request (closed after it), for retries. */
+  /**
+   * A client for retries, apart from the pool that just failed: HTTP/1.1 opens a new connection for
+   * every request (closed after it); HTTP/2 closes its connections after a second without streams.
+   */
   public HttpClient freshClient() {
     return fresh;
   }
@@ -73,6 +89,23 @@ public final class UpstreamClient {
       grpc = new dev.bff.common.grpc.GrpcCaller(vertx, group);
     }
     return grpc;
+  }
+
+  /**
+   * Fits a request just created by {@link #client()} or {@link #freshClient()} to the protocol its
+   * connection speaks (see {@link Http2Head}); the first time an h2 upstream's ALPN chose HTTP/1.1
+   * instead, a warning is logged.
+   */
+  public HttpClientRequest prepare(HttpClientRequest req) {
+    if (req.version() == HttpVersion.HTTP_2) {
+      return Http2Head.adapt(req);
+    }
+    if (http2 && !downgradeLogged) {
+      downgradeLogged = true;
+      LOG.warn("upstream {} is configured for h2 but {} agreed on {} through ALPN: speaking HTTP/1.1 to it",
+          group.name(), req.connection().remoteAddress(), req.version());
+    }
+    return req;
   }
 
   /** Closes this event loop's connections. */
@@ -177,6 +210,7 @@ public final class UpstreamClient {
             req.exceptionHandler(t -> { });
             call.cancel().onComplete(v -> req.reset()); // a no-op once the response has ended
           }
+          prepare(req);
           return body == null ? req.send() : req.send(body);
         })
         .compose(resp -> resp.body().map(b -> new UpstreamResponse(resp.statusCode(), resp.headers(), b)))

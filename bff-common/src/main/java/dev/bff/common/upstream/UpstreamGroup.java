@@ -267,7 +267,9 @@ public final class UpstreamGroup {
   public String toString() {
     UpstreamConfig c = config;
     return c.name() + " " + (c.dns() != null ? "dns=" + c.dns().name() + ":" + c.dns().port() : List.of(instances))
-        + " balancer=" + c.balancer().name().toLowerCase().replace('_', '-') + " pool=" + c.pool()
+        + " balancer=" + c.balancer().name().toLowerCase().replace('_', '-')
+        + (c.protocol().http2() ? " protocol=" + c.protocol().yamlName() + " streams=" + c.maxStreams() : "")
+        + " pool=" + c.pool()
         + " connect=" + c.connectTimeout().toMillis() + "ms response=" + c.responseTimeout().toMillis() + "ms"
         + " retries=" + c.retry().attempts() + (breaker == null ? "" : " " + breaker) + (tls == null ? "" : " " + tls);
   }

@@ -151,6 +151,23 @@ class ConfigErrorsTest {
             "upstreams.catalog.instances[0]", "environment variable NOPE_URL is not set and has no default"),
         bad("unknown balancer", "upstreams:\n  catalog: { instances: [\"http://h:1\"], balancer: random }\n",
             "upstreams.catalog.balancer", "must be round-robin or least-requests, was 'random'"),
+        bad("unknown protocol", "upstreams:\n  catalog: { instances: [\"http://h:1\"], protocol: http2 }\n",
+            "upstreams.catalog.protocol", "must be http1, h2c (HTTP/2 in clear text) or h2 (HTTP/2 over TLS), was 'http2'"),
+        bad("h2 towards a clear-text instance",
+            "upstreams:\n  catalog: { instances: [\"https://h:1\", \"http://h:2\"], protocol: h2 }\n",
+            "upstreams.catalog.protocol", "h2 is HTTP/2 over TLS and needs https:// instances, but 'http://h:2' is http://"),
+        bad("h2c towards a TLS instance", "upstreams:\n  catalog: { instances: [\"https://h:1\"], protocol: h2c }\n",
+            "upstreams.catalog.protocol", "h2c is HTTP/2 in clear text and needs http:// instances, but 'https://h:1'"),
+        bad("h2 with clear-text DNS instances", "upstreams:\n  catalog: { dns: { name: svc.local }, protocol: h2 }\n",
+            "upstreams.catalog.protocol", "h2 is HTTP/2 over TLS and needs dns.tls: true"),
+        bad("h2c with TLS DNS instances",
+            "upstreams:\n  catalog: { dns: { name: svc.local, tls: true }, protocol: h2c }\n",
+            "upstreams.catalog.protocol", "cannot be used with dns.tls: true"),
+        bad("max-streams for HTTP/1.1", "upstreams:\n  catalog: { instances: [\"http://h:1\"], max-streams: 50 }\n",
+            "upstreams.catalog.max-streams", "applies to HTTP/2 only: set protocol to h2c or h2"),
+        bad("max-streams of 0",
+            "upstreams:\n  catalog: { instances: [\"http://h:1\"], protocol: h2c, max-streams: 0 }\n",
+            "upstreams.catalog.max-streams", "must be between 1 and 10000, was 0"),
         bad("canary to an unknown upstream", UPSTREAMS
                 + "routes:\n  - { path: /a, upstream: catalog, canary: { upstream: catalog-v2, weight: 10 } }\n",
             "routes[0].canary.upstream", "unknown upstream 'catalog-v2'"),
@@ -460,6 +477,29 @@ class ConfigErrorsTest {
     assertThat(c.upstreams().get("reviews").instances()).extracting(Object::toString)
         .containsExactly("http://127.0.0.1:7102");
     assertThat(c.upstreams().get("reviews").responseTimeout()).isEqualTo(Duration.ofMillis(250));
+  }
+
+  @Test
+  void poolMeansHttp2ConnectionsWithHttp2AndDefaultsToOne() {
+    BffConfig c = parse("""
+        upstreams:
+          plain: { instances: ["http://h:1"] }
+          clear: { instances: ["http://h:1"], protocol: h2c }
+          tls:   { instances: ["https://h:1"], protocol: H2, pool: 4, max-streams: 250 }
+          dns:   { dns: { name: svc.local, tls: true }, protocol: h2 }
+        """);
+    UpstreamConfig plain = c.upstreams().get("plain");
+    assertThat(plain.protocol()).isEqualTo(UpstreamProtocol.HTTP1);
+    assertThat(plain.pool()).isEqualTo(64);
+    UpstreamConfig clear = c.upstreams().get("clear");
+    assertThat(clear.protocol()).isEqualTo(UpstreamProtocol.H2C);
+    assertThat(clear.pool()).isEqualTo(1);
+    assertThat(clear.maxStreams()).isEqualTo(100);
+    UpstreamConfig tls = c.upstreams().get("tls");
+    assertThat(tls.protocol()).isEqualTo(UpstreamProtocol.H2);
+    assertThat(tls.pool()).isEqualTo(4);
+    assertThat(tls.maxStreams()).isEqualTo(250);
+    assertThat(c.upstreams().get("dns").protocol()).isEqualTo(UpstreamProtocol.H2);
   }
 
   @Test

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Bodies many times the gateway's heap stream through it both ways with back-pressure. The gateway
  * runs in a child JVM with a 64 MB heap (and as much direct memory): buffering a body would kill it.
- * HTTP/1.1 and HTTP/2 (h2c) clients, with and without Content-Length.
+ * HTTP/1.1 and HTTP/2 (h2c) clients, with and without Content-Length; HTTP/1.1 and h2c upstreams.
  * The upstream and the clients live in this JVM and never hold a body either: they count bytes.
  * (With back-pressure switched off in {@link ProxyCall}, the child dies of OutOfMemoryError here.)
  */
@@ -49,6 +49,7 @@ class StreamingTest {
   static PinnedClient h2;
   static final AtomicLong uploaded = new AtomicLong();
   static final AtomicLong downloaded = new AtomicLong();
+  static volatile HttpVersion upstreamVersion; // of the last request the upstream took
 
   @BeforeAll
   static void start() throws Exception {
@@ -63,9 +64,11 @@ class StreamingTest {
           instances: 1
           limits: { max-body-size: 2GB }
         upstreams:
-          big: { instances: ["http://127.0.0.1:%d"], response-timeout: 60s, idle-timeout: 60s }
+          big: { instances: ["http://127.0.0.1:%1$d"], response-timeout: 60s, idle-timeout: 60s }
+          bigh2c: { instances: ["http://127.0.0.1:%1$d"], protocol: h2c, response-timeout: 60s, idle-timeout: 60s }
         routes:
           - { path: "/big/**", upstream: big, strip-prefix: /big }
+          - { path: "/h2c/**", upstream: bigh2c, strip-prefix: /h2c }
         """.formatted(upstream.actualPort()), "-Xmx64m", "-XX:MaxDirectMemorySize=64m",
         "-XX:+ExitOnOutOfMemoryError");
     client = PinnedClient.create(vertx);
@@ -93,6 +96,7 @@ class StreamingTest {
 
   /** {@code POST /upload} counts the body; {@code GET /download?size=N} writes N bytes as fast as it may. */
   private static void serve(HttpServerRequest req) {
+    upstreamVersion = req.version();
     if (req.path().equals("/upload")) {
       long[] n = {0};
       req.handler(b -> {
@@ -229,6 +233,59 @@ class StreamingTest {
         }))
         .timeout(90, TimeUnit.SECONDS).await();
     assertThat(got).isEqualTo(size);
+    assertThat(writtenWhileSlow[0]).as("bytes the upstream could write while the client read slowly")
+        .isBetween(1L, 48 * MB);
+  }
+
+  @Test
+  void anUploadStreamsToAnH2cUpstreamWithFlowControl() {
+    uploaded.set(0);
+    long size = 192 * MB + 5;
+    JsonObject answer = client.call(c -> c.request(at(HttpMethod.POST, "/h2c/upload"))
+        .compose(req -> req.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(size))
+            .send(new GeneratedBody(Vertx.currentContext(), size)))
+        .compose(HttpClientResponse::body))
+        .timeout(90, TimeUnit.SECONDS).await().toJsonObject();
+    assertThat(answer.getLong("received")).isEqualTo(size);
+    assertThat(upstreamVersion).isEqualTo(HttpVersion.HTTP_2);
+  }
+
+  @Test
+  void aDownloadFromAnH2cUpstreamArrivesByteForByte() {
+    long size = 192 * MB + 3;
+    long got = client.call(c -> c.request(at(HttpMethod.GET, "/h2c/download?size=" + size))
+        .compose(HttpClientRequest::send)
+        .compose(StreamingTest::count))
+        .timeout(90, TimeUnit.SECONDS).await();
+    assertThat(got).isEqualTo(size);
+    assertThat(upstreamVersion).isEqualTo(HttpVersion.HTTP_2);
+  }
+
+  @Test
+  void aSlowClientSlowsAnH2cUpstreamThroughItsStreamWindow() {
+    downloaded.set(0);
+    long size = 128 * MB;
+    long[] writtenWhileSlow = {-1};
+    long got = client.call(c -> c.request(at(HttpMethod.GET, "/h2c/download?size=" + size))
+        .compose(HttpClientRequest::send)
+        .compose(resp -> {
+          resp.pause();
+          Future<Long> all = count(resp);
+          int[] ticks = {0};
+          vertx.setPeriodic(20, id -> {
+            if (++ticks[0] <= 100) {
+              resp.fetch(1);
+              return;
+            }
+            vertx.cancelTimer(id);
+            writtenWhileSlow[0] = downloaded.get();
+            resp.resume();
+          });
+          return all;
+        }))
+        .timeout(90, TimeUnit.SECONDS).await();
+    assertThat(got).isEqualTo(size);
+    assertThat(upstreamVersion).isEqualTo(HttpVersion.HTTP_2);
     assertThat(writtenWhileSlow[0]).as("bytes the upstream could write while the client read slowly")
         .isBetween(1L, 48 * MB);
   }
