@@ -67,6 +67,7 @@ public final class StaticTarget implements Target {
       ex.refuse(Category.METHOD_NOT_ALLOWED, "a static route answers GET and HEAD only");
       return;
     }
+    ex.closeIfBodyUnread(); // a GET with a body: answered without reading it
     FilePath path = FilePath.of(ex.match() == null ? null : ex.match().rest());
     if (path == null) {
       ex.fail(Category.NOT_FOUND, "no such file");

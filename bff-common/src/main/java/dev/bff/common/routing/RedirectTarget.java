@@ -3,13 +3,11 @@ package dev.bff.common.routing;
 import dev.bff.common.config.HeaderOps;
 import dev.bff.common.config.RedirectConfig;
 import dev.bff.common.config.RouteConfig;
-import dev.bff.common.proxy.Bodies;
 import dev.bff.common.proxy.HeaderEdits;
 import dev.bff.common.shape.Paths;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,13 +87,8 @@ public final class RedirectTarget implements Target {
     resp.setStatusCode(config.status());
     resp.headers().set(HttpHeaders.LOCATION, location).set(HttpHeaders.CONTENT_LENGTH, ZERO);
     HeaderEdits.apply(responseHeaders, resp.headers());
-    boolean unread = req.version() != HttpVersion.HTTP_2 && !req.isEnded() && Bodies.hasBody(req);
-    if (unread) { // what follows on the connection cannot be told apart from the rest of the body
-      resp.putHeader(HttpHeaders.CONNECTION, "close");
-      resp.end().onComplete(v -> req.connection().close());
-    } else {
-      resp.end();
-    }
+    ex.closeIfBodyUnread();
+    resp.end();
   }
 
   /** The {@code Location} for a request that matched with {@code match} and sent {@code query} (raw, or null). */

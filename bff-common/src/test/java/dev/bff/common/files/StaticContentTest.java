@@ -301,6 +301,18 @@ class StaticContentTest {
   }
 
   @Test
+  void aGetWithABodyIsAnsweredWithoutReadingItAndItsConnectionClosed() {
+    try (RawHttp h = RawHttp.connect(bff.port())) {
+      h.write("GET /static/app.js HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nnot all of it");
+      Response r = h.read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body().getBytes()).isEqualTo(app);
+      assertThat(r.header("connection")).isEqualTo("close");
+      assertThat(h.closedByPeer(5000)).isTrue();
+    }
+  }
+
+  @Test
   void nothingOutsideTheDirectoryIsEverServed() {
     String[] raw = {
         "/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/%2E%2E/secret.txt", "/static/..%2fsecret.txt",
