@@ -61,8 +61,8 @@ public record RedirectConfig(String to, int status, boolean keepQuery) {
   static String check(String to, String routePath) {
     for (int i = 0; i < to.length(); i++) {
       char c = to.charAt(i);
-      if (c <= 0x20 || c == 0x7f) {
-        return "must not contain spaces or control characters (percent-encode them)";
+      if (c <= 0x20 || c >= 0x7f) {
+        return "must not contain spaces, control or non-ASCII characters (percent-encode them)";
       }
     }
     int origin = originLength(to);

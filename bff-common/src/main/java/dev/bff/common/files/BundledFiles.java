@@ -13,6 +13,7 @@ import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -83,12 +84,12 @@ final class BundledFiles implements StaticFiles {
     return new BundledFiles(name, config.index(), Map.copyOf(files));
   }
 
-  /** Adds the regular files below {@code dir} (a classpath directory on disk), first one found wins. */
+  /** Adds the regular files below {@code dir}, a classpath directory on disk (first found wins; links not followed). */
   private static void readDirectory(Path dir, Map<String, byte[]> out) throws IOException {
     try (Stream<Path> all = Files.walk(dir)) {
       for (Path p : (Iterable<Path>) all::iterator) {
         String rel = dir.relativize(p).toString().replace('\\', '/');
-        if (Files.isRegularFile(p) && servable(rel)) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && servable(rel)) {
           out.putIfAbsent(rel, Files.readAllBytes(p));
         }
       }

@@ -36,7 +36,11 @@ public final class Paths {
    * bytes of the request line they were read from.
    */
   public static String decode(String raw) {
-    if (raw.indexOf('%') < 0) {
+    boolean plain = true;
+    for (int i = 0; i < raw.length() && plain; i++) {
+      plain = raw.charAt(i) != '%' && raw.charAt(i) < 0x80;
+    }
+    if (plain) {
       return raw;
     }
     byte[] out = new byte[raw.length() * 3];

@@ -98,7 +98,9 @@ class StaticAndRedirectConfigTest {
         bad("redirect with a claim", "  - { path: /a, auth: public, redirect: { to: \"/u/{claim.sub}\" } }",
             "routes[0].redirect.to", "takes the route's parameters and {**} only"),
         bad("redirect with a space", "  - { path: /a, redirect: { to: \"/b c\" } }",
-            "routes[0].redirect.to", "must not contain spaces or control characters"),
+            "routes[0].redirect.to", "must not contain spaces, control or non-ASCII characters"),
+        bad("redirect with a non-ASCII character", "  - { path: /a, redirect: { to: \"/caf\u00e9\" } }",
+            "routes[0].redirect.to", "percent-encode them"),
         bad("redirect typo", "  - { path: /a, redirect: { to: /b, keep_query: false } }",
             "routes[0].redirect.keep_query", "unknown key"));
   }

@@ -118,6 +118,16 @@ class StaticContentTest {
   }
 
   @Test
+  void namesAreDecodedAsUtf8() throws IOException {
+    Files.writeString(site.resolve("café menu.txt"), "menu");
+    assertThat(get("/static/caf%C3%A9%20menu.txt").body().toString()).isEqualTo("menu");
+    Response raw = RawHttp.exchange(bff.port(),
+        "GET /static/caf\u00c3\u00a9%20menu.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(raw.body().toString()).as("UTF-8 sent unencoded").isEqualTo("menu");
+    assertThat(get("/static/caf%E9%20menu.txt").status()).as("not UTF-8").isEqualTo(404);
+  }
+
+  @Test
   void aChangedFileGetsANewTag() throws IOException {
     String before = get("/static/app.js").header("etag");
     Files.writeString(site.resolve("app.js"), "document.title = 'changed';\n");
