@@ -46,7 +46,8 @@ public record ByteRange(long start, long end, long size) {
       if (last < 0) {
         return null;
       }
-      return last == 0 || size == 0 ? new ByteRange(-1, -1, size) : new ByteRange(Math.max(0, size - last), size - 1, size);
+      return last == 0 || size == 0 ? new ByteRange(-1, -1, size)
+          : new ByteRange(Math.max(0, size - last), size - 1, size);
     }
     if (first < 0 || (dash < spec.length() - 1 && last < 0) || (last >= 0 && last < first)) {
       return null; // malformed, or last before first: invalid, so ignored (RFC 9110 14.1.1)

@@ -15,8 +15,8 @@ import java.util.List;
  * {@code GET /admin/routes}: the effective routes and endpoints as the gateway compiled them, in
  * declaration order: path, methods, upstream (or the static directory, or the redirect), who may
  * call (the auth rule), the rate-limit policies with their limits, the cache settings and the body
- * check; endpoints add their deadline and, when declared in YAML, their parts. Built once: the configuration does not change while
- * the gateway runs.
+ * check; endpoints add their deadline and, when declared in YAML, their parts. Built once: the
+ * configuration does not change while the gateway runs.
  */
 final class RouteListing {
   private RouteListing() {}

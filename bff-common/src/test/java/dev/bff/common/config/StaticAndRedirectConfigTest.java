@@ -85,7 +85,8 @@ class StaticAndRedirectConfigTest {
             "routes[0].redirect.to", "must be a path starting with '/' or an http:// or https:// URL"),
         bad("redirect to a protocol-relative host", "  - { path: /a, redirect: { to: \"//other.example/x\" } }",
             "routes[0].redirect.to", "must be a path starting with a single '/'"),
-        bad("redirect with a placeholder in the host", "  - { path: \"/a/:t\", redirect: { to: \"https://{t}.example/\" } }",
+        bad("redirect with a placeholder in the host",
+            "  - { path: \"/a/:t\", redirect: { to: \"https://{t}.example/\" } }",
             "routes[0].redirect.to", "never in the host"),
         bad("redirect with user information", "  - { path: /a, redirect: { to: \"https://me@new.example/\" } }",
             "routes[0].redirect.to", "must not carry user information"),
@@ -123,7 +124,8 @@ class StaticAndRedirectConfigTest {
   void defaultsAreSensible() {
     BffConfig c = parse(UPSTREAMS + """
           - { id: site, path: "/s/**", static: { dir: "${DIR}" } }
-          - { id: cp, path: "/cp/**", static: { dir: "classpath:static-test", index: home.html, max-age: 1h, etag: weak } }
+          - { id: cp, path: "/cp/**",
+              static: { dir: "classpath:static-test", index: home.html, max-age: 1h, etag: weak } }
           - { id: go, path: "/go/**", redirect: { to: "https://new.example/{**}" } }
           - { id: api, path: "/api/**", upstream: catalog }
         """);

@@ -105,13 +105,15 @@ class RedirectTest {
   void aRelativeLocationNeverNamesAnotherHost() {
     assertThat(bff.get("/r//evil.example/x").header("location")).isEqualTo("/evil.example/x");
     assertThat(bff.get("/r/evil.example").header("location")).isEqualTo("/evil.example");
-    Response raw = RawHttp.exchange(bff.port(), "GET /r///evil.example HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    Response raw = RawHttp.exchange(bff.port(),
+        "GET /r///evil.example HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertThat(raw.header("location")).isEqualTo("/evil.example");
   }
 
   @Test
   void noLineBreakReachesTheLocationHeader() {
-    for (String attempt : new String[] {"/docs/x%0d%0aSet-Cookie:%20a=b", "/docs/x%0aX-Evil:1", "/tmp/x?a=%0d%0aX: y"}) {
+    String[] attempts = {"/docs/x%0d%0aSet-Cookie:%20a=b", "/docs/x%0aX-Evil:1", "/tmp/x?a=%0d%0aX: y"};
+    for (String attempt : attempts) {
       Response r = RawHttp.exchange(bff.port(), "GET " + attempt + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       assertThat(r.status()).as(attempt).isEqualTo(400); // the gateway refuses them before routing
       assertThat(r.headers().names()).as(attempt).doesNotContain("Set-Cookie", "X-Evil", "X", "set-cookie", "x-evil");
