@@ -11,21 +11,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.File;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,41 +30,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * against bff-web and the demo services, after traffic that degrades a part and opens a circuit:
  * the page must show the routes with their numbers, the part to blame, the circuit states and the
  * waterfall. Leaves {@code target/dashboard.png} as an artifact. Chromium is Debian's
- * {@code chromium}: installed here when missing (CI fails without it; elsewhere the test is skipped).
+ * {@code chromium}: installed when missing (see {@link Chromium}).
  */
 @ExtendWith(VertxExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(90)
 class DashboardTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
   @BeforeAll
   void chromium() throws Exception {
-    if (Files.isExecutable(CHROMIUM)) {
-      return;
-    }
-    System.err.println("DashboardTest: " + CHROMIUM + " is missing; installing Debian's chromium");
-    boolean ok = run(List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"), 600) == 0
-        || run(List.of("apt-get", "update", "-qq"), 300) == 0
-        && run(List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"), 600) == 0;
-    if (!ok || !Files.isExecutable(CHROMIUM)) {
-      String why = "chromium could not be installed (apt-get install -y chromium as root)";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError(why);
-      }
-      System.err.println("DashboardTest SKIPPED: " + why);
-      Assumptions.abort(why);
-    }
-  }
-
-  private static int run(List<String> command, int seconds) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return -1;
-    }
-    return p.exitValue();
+    Chromium.require("DashboardTest");
   }
 
   @Test
@@ -106,7 +73,7 @@ class DashboardTest {
       assertThat(snapshot.getJsonObject("slow").getJsonArray("requests")).isNotEmpty();
 
       String url = "http://127.0.0.1:" + bff.adminPort() + "/dashboard";
-      String dom = chromium("--dump-dom", url);
+      String dom = Chromium.run("--dump-dom", url);
       assertThat(dom).contains("data-route=\"product-details\"", "data-route=\"home\"", "data-route=\"products\"");
       Matcher row = Pattern.compile("data-route=\"product-details\"><td>product-details</td><td class=\"num\">(\\d+)<")
           .matcher(dom);
@@ -120,7 +87,7 @@ class DashboardTest {
 
       File png = new File("target/dashboard.png").getAbsoluteFile();
       Files.deleteIfExists(png.toPath());
-      chromium("--screenshot=" + png, "--window-size=1400,1000", url);
+      Chromium.run("--screenshot=" + png, "--window-size=1400,1000", url);
       assertThat(png).exists();
       assertThat(png.length()).isGreaterThan(0);
     }
@@ -137,31 +104,5 @@ class DashboardTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
-  }
-
-  /** Runs headless Chromium on the test thread and returns what it printed. */
-  private static String chromium(String... args) throws Exception {
-    Path profile = Files.createTempDirectory("chromium-profile");
-    Path out = Files.createTempFile("chromium", ".out");
-    List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-dev-shm-usage", "--no-first-run", "--user-data-dir=" + profile, "--virtual-time-budget=5000"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    try {
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("chromium finished within 30 s").isTrue();
-      assertThat(p.exitValue()).as("chromium's exit code").isZero();
-      return Files.readString(out, StandardCharsets.UTF_8);
-    } finally {
-      p.destroyForcibly();
-      Files.deleteIfExists(out);
-      deleteTree(profile);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -101,7 +101,7 @@ public final class ConfigLoader {
     for (int i = 0; i < routeNodes.size(); i++) {
       ConfigNode rn = routeNodes.get(i);
       if (!rn.isObject()) {
-        rn.problem(null, "must be a mapping with at least path and upstream");
+        rn.problem(null, "must be a mapping with at least path and upstream (or static, or redirect)");
         continue;
       }
       RouteConfig r = RouteConfig.read(i, rn, auth.defaultPolicy(), rateLimits);

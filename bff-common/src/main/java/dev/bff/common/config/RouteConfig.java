@@ -9,15 +9,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A pass-through route: requests matching path, methods, host and headers go to one upstream (or,
- * by weight, to a canary upstream).
+ * A route: requests matching path, methods, host and headers go to one upstream (or, by weight, to a
+ * canary upstream), or are answered by the gateway itself from a directory of files ({@code static})
+ * or with a redirect ({@code redirect}).
  *
  * @param id              a stable name for logs and metrics (defaults to {@code route-N})
  * @param path            an exact path, a path with {@code :param} segments, or a prefix ending in {@code /**}
  * @param methods         allowed methods; empty means any
  * @param host            required Host (without port), {@code *.example.com} for a suffix; null for any
  * @param headers         required request header values (exact match; {@code "*"} means present)
- * @param upstream        the upstream to forward to
+ * @param upstream        the upstream to forward to; null for a static or redirect route
  * @param stripPrefix     a literal path prefix removed before forwarding, or null
  * @param rewrite         a path template like {@code /v2/items/{id}/{**}} (or {@code /cart/{claim.sub}}) used
  *                        instead of the path, or null
@@ -32,6 +33,8 @@ import java.util.Set;
  * @param rateLimit       the rate-limit policies applied ({@code rate-limit}; the defaults when absent, none
  *                        for {@code none})
  * @param cache           how its GET answers are cached, or null when they are not
+ * @param staticContent   the directory it serves files from ({@code static}), or null
+ * @param redirect        the redirect it answers with, or null
  * @param grpc            a unary gRPC call answering the route instead of a proxied request, or null
  */
 public record RouteConfig(
@@ -53,17 +56,29 @@ public record RouteConfig(
     BodyCheckConfig bodyCheck,
     List<String> rateLimit,
     RouteCacheConfig cache,
+    StaticConfig staticContent,
+    RedirectConfig redirect,
     GrpcRouteConfig grpc) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
 
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE");
+  /** What a static route answers. */
+  private static final Set<String> STATIC_METHODS = Set.of("GET", "HEAD");
+  /** Keys that only mean something when the route forwards to an upstream. */
+  private static final List<String> PROXY_KEYS = List.of("upstream", "strip-prefix", "rewrite", "preserve-host",
+      "request-headers", "canary", "timeout", "body-check", "cache");
+
+  /** Whether the route forwards to an upstream (neither {@code static} nor {@code redirect}). */
+  public boolean proxied() {
+    return staticContent == null && redirect == null;
+  }
 
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit", "cache", "grpc"));
+        "body-check", "rate-limit", "cache", "static", "redirect", "grpc"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -120,17 +135,32 @@ public record RouteConfig(
     if (rewrite != null && rewrite.contains("{claim.") && auth.isPublic()) {
       n.problem("rewrite", "uses a {claim.*} placeholder but the route is public");
     }
+    StaticConfig files = StaticConfig.read(n.child("static"));
+    RedirectConfig redirect = RedirectConfig.read(n.child("redirect"), path);
+    String upstream;
+    if (n.child("static").present() || n.child("redirect").present()) {
+      upstream = null;
+      answeredByGateway(n, path, methods);
+    } else {
+      upstream = n.child("upstream").present() ? n.requiredString("upstream") : null;
+      if (!n.child("upstream").present()) {
+        n.problem("upstream", "is required (or static, to serve files, or redirect)");
+      }
+    }
     return new RouteConfig(n.string("id", "route-" + index), path, Set.copyOf(methods),
-        host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), n.requiredString("upstream"),
+        host == null ? null : host.toLowerCase(Locale.ROOT), Map.copyOf(headers), upstream,
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
-        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), grpc(n));
+        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), files, redirect, grpc(n));
   }
 
   private static GrpcRouteConfig grpc(ConfigNode n) {
     GrpcRouteConfig g = GrpcRouteConfig.read(n.child("grpc"));
     if (g != null) {
+      if (n.child("static").present() || n.child("redirect").present()) {
+        n.problem("grpc", "cannot be combined with static or redirect: the route answers with a gRPC call");
+      }
       for (String k : List.of("strip-prefix", "rewrite", "preserve-host", "canary", "cache", "request-headers",
           "response-headers")) {
         if (n.child(k).present()) {
@@ -140,6 +170,45 @@ public record RouteConfig(
     }
     return g;
   }
+
+  /**
+   * Checks a static or redirect route: not both, none of the keys of a proxied route, and for a static
+   * one a path without parameters and only GET and HEAD (which it gets when {@code methods} is absent).
+   */
+  private static void answeredByGateway(ConfigNode n, String path, Set<String> methods) {
+    boolean isStatic = n.child("static").present();
+    String kind = isStatic ? "static" : "redirect";
+    if (isStatic && n.child("redirect").present()) {
+      n.problem("redirect", "cannot be combined with static: a route either serves files or redirects");
+    }
+    String what = isStatic ? "serves files itself" : "answers with a redirect itself";
+    for (String k : PROXY_KEYS) {
+      if (!n.child(k).present()) {
+        continue;
+      }
+      if (k.equals("upstream")) {
+        n.problem(k, "cannot be combined with " + kind + ": the route " + what);
+      } else if (k.equals("cache") && isStatic) {
+        n.problem(k, "applies to proxied routes only: a static route sends Cache-Control (static.max-age), "
+            + "ETag and Last-Modified itself");
+      } else {
+        n.problem(k, "applies to proxied routes only: a " + kind + " route " + what);
+      }
+    }
+    if (!isStatic) {
+      return;
+    }
+    if (path != null && path.contains("/:")) {
+      n.problem("path", "a static route's path takes no :parameters: it is exact (serving the directory's index) "
+          + "or ends with /** (naming a file below the directory)");
+    }
+    if (methods.isEmpty()) {
+      methods.addAll(List.of("GET", "HEAD"));
+    } else if (!STATIC_METHODS.containsAll(methods)) {
+      n.problem("methods", "a static route answers GET and HEAD only, was " + methods);
+    }
+  }
+
 
   private static RouteCacheConfig cache(ConfigNode n, Set<String> methods, String rewrite) {
     RouteCacheConfig c = RouteCacheConfig.read(n.child("cache"));

@@ -41,6 +41,26 @@ public final class Compression {
   }
 
   /**
+   * Marks a response the encoder must send as it is (a byte range of the unencoded file, which a
+   * compressor would turn into bytes no {@code Content-Range} describes), keeping
+   * {@code Vary: Accept-Encoding} when its type is compressible. The marker is only set where the
+   * encoder runs and drops it: not for HEAD, nor for HTTP/1.0, which Netty's encoder passes through.
+   */
+  public static void keepIdentity(CompressionConfig config, HttpServerRequest req, MultiMap responseHeaders) {
+    if (!config.enabled() || responseHeaders.contains(HttpHeaders.CONTENT_ENCODING)) {
+      return;
+    }
+    String type = responseHeaders.get(HttpHeaders.CONTENT_TYPE);
+    if (type != null && compressible(config, type)) {
+      varyOnAcceptEncoding(responseHeaders);
+    }
+    if (req.getHeader(HttpHeaders.ACCEPT_ENCODING) != null && req.method() != io.vertx.core.http.HttpMethod.HEAD
+        && req.version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
+      responseHeaders.set(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    }
+  }
+
+  /**
    * The content coding the server's encoder picks for an {@code Accept-Encoding} value (gzip or
    * deflate), or null for none; the same choice as Netty's {@code HttpContentCompressor} with the
    * gzip and deflate encoders the gateway configures.

@@ -15,7 +15,7 @@ public enum Category {
   FORBIDDEN(403, "forbidden", "Forbidden"),
   /** No route matches the path. */
   NO_ROUTE(404, "no-route", "No route"),
-  /** The upstream said the resource does not exist. */
+  /** The upstream said the resource does not exist, or a static route has no such file. */
   NOT_FOUND(404, "not-found", "Not found"),
   /** A route matches the path but not the method. */
   METHOD_NOT_ALLOWED(405, "method-not-allowed", "Method not allowed"),
@@ -23,6 +23,8 @@ public enum Category {
   BODY_TOO_LARGE(413, "body-too-large", "Request body too large"),
   /** The body's content type is not one the route accepts. */
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type"),
+  /** A static file's byte range that starts past its end (416 with {@code Content-Range: bytes *}{@code /size}). */
+  RANGE_NOT_SATISFIABLE(416, "range-not-satisfiable", "Range not satisfiable"),
   /** The request line (URI) is longer than allowed. */
   URI_TOO_LONG(414, "uri-too-long", "URI too long"),
   /** The upstream refused the request as conflicting with its state (gRPC ALREADY_EXISTS, ABORTED). */

@@ -216,6 +216,24 @@ public final class Exchange {
   }
 
   /**
+   * Before an answer the gateway gives without reading the request body (a static file, a
+   * redirect): when an HTTP/1.x body is still to come, the answer says {@code Connection: close}
+   * and the connection is closed once it is written, since what follows on it could not be told
+   * apart from the body.
+   *
+   * @return whether the connection will be closed
+   */
+  public boolean closeIfBodyUnread() {
+    boolean unread = request.version() != io.vertx.core.http.HttpVersion.HTTP_2 && !request.isEnded()
+        && dev.bff.common.proxy.Bodies.hasBody(request);
+    if (unread) {
+      response.putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+      response.bodyEndHandler(v -> request.connection().close());
+    }
+    return unread;
+  }
+
+  /**
    * Hands {@code f} to {@code then} on this request's event loop: at once when it is complete, else
    * when it completes (a body arriving meanwhile is paused; the target that reads it resumes it).
    */

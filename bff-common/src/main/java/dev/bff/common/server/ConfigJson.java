@@ -28,6 +28,8 @@ final class ConfigJson {
       "(?i).*(authorization|cookie|token|secret|password|passwd|api[-_]?key|credential|signature).*");
   private static final Pattern USER_INFO = Pattern.compile("//[^@/\\s]*@");
   private static final int MAX_DEPTH = 24;
+  /** Record components whose YAML key is a Java keyword, so the component has another name. */
+  private static final Map<String, String> YAML_KEYS = Map.of("staticContent", "static");
 
   private ConfigJson() {}
 
@@ -134,7 +136,7 @@ final class ConfigJson {
       } else {
         json = of(x, depth + 1, false);
       }
-      o.put(kebab(name), json);
+      o.put(YAML_KEYS.getOrDefault(name, kebab(name)), json);
     }
     return o;
   }

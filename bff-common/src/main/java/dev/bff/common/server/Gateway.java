@@ -11,7 +11,9 @@ import dev.bff.common.aggregate.YamlComposition;
 import dev.bff.common.config.AuthConfig;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
+import dev.bff.common.config.RouteConfig;
 import dev.bff.common.config.ServerConfig;
+import dev.bff.common.files.StaticFiles;
 import dev.bff.common.config.ConfigException;
 import dev.bff.common.config.ConfigProblem;
 import dev.bff.common.config.UpstreamConfig;
@@ -74,6 +76,8 @@ public final class Gateway {
   private final RateLimits rateLimits;
   private final Caches caches;
   private final dev.bff.common.observability.AuditLog audit;
+  /** The directories of static routes, by route id (a classpath one read into memory). */
+  private final Map<String, StaticFiles> statics;
   private final java.time.Instant loadedAt = java.time.Instant.now();
   private final Metrics metrics;
   private final Tracing tracing;
@@ -212,6 +216,7 @@ public final class Gateway {
         }
       }
     }
+    this.statics = staticFiles(vertx, config, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(config.source(), problems);
     }
@@ -292,6 +297,30 @@ public final class Gateway {
     }
     this.caches = previous != null && ConfigDiff.same(previous.config.cache(), config.cache()) ? previous.caches
         : new Caches(config.cache(), redis, module.name(), metrics);
+  }
+
+  /** Opens the directory of every static route: blocking (a classpath one is read whole), as start-up is. */
+  private static Map<String, StaticFiles> staticFiles(Vertx vertx, BffConfig config, List<ConfigProblem> problems) {
+    Map<String, StaticFiles> out = new LinkedHashMap<>();
+    for (int i = 0; i < config.routes().size(); i++) {
+      RouteConfig r = config.routes().get(i);
+      if (r.staticContent() != null) {
+        StaticFiles f = StaticFiles.open(vertx, r.staticContent(), "routes[" + i + "].static", problems);
+        if (f != null) {
+          out.put(r.id(), f);
+        }
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  /** The directory the static route {@code routeId} serves. */
+  public StaticFiles staticFiles(String routeId) {
+    StaticFiles f = statics.get(routeId);
+    if (f == null) {
+      throw new IllegalArgumentException("route '" + routeId + "' is not a static route");
+    }
+    return f;
   }
 
   /** Registers the meters of the groups, limits and cache this generation serves with. */

@@ -7,6 +7,7 @@ import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.EndpointConfig;
 import dev.bff.common.config.RouteConfig;
 import dev.bff.common.config.ServerConfig;
+import dev.bff.common.files.StaticTarget;
 import dev.bff.common.proxy.BodyCheck;
 import dev.bff.common.proxy.Forwarding;
 import dev.bff.common.proxy.ProxyTarget;
@@ -14,6 +15,7 @@ import dev.bff.common.routing.EndpointHandler;
 import dev.bff.common.routing.EndpointTarget;
 import dev.bff.common.routing.Endpoints;
 import dev.bff.common.routing.PathPattern;
+import dev.bff.common.routing.RedirectTarget;
 import dev.bff.common.routing.Route;
 import dev.bff.common.routing.RouteTable;
 import dev.bff.common.routing.Stage;
@@ -210,14 +212,7 @@ public final class GatewayVerticle extends VerticleBase {
       List<Route> routes = new ArrayList<>();
       int order = 0;
       for (RouteConfig r : cfg.routes()) {
-        Target t;
-        if (r.grpc() != null) {
-          t = grpcRoute(gateway, r, calls);
-        } else {
-          UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
-          ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
-          t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
-        }
+        Target t = r.grpc() != null ? grpcRoute(gateway, r, calls) : target(gateway, r, pools, forwarding);
         t = guarded(gateway, limited(gateway, r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.id(),
             r.rateLimit()), r.auth());
         if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
@@ -252,6 +247,20 @@ public final class GatewayVerticle extends VerticleBase {
       created.forEach(UpstreamClient::close);
       throw e;
     }
+  }
+
+  /** What a route does: proxy (through its cache, if any), serve files, or redirect. */
+  private Target target(Gateway gateway, RouteConfig r, Map<String, UpstreamClient> pools, Forwarding forwarding) {
+    ServerConfig sc = gateway.config().server();
+    if (r.staticContent() != null) {
+      return new StaticTarget(r, gateway.staticFiles(r.id()), sc.compression());
+    }
+    if (r.redirect() != null) {
+      return new RedirectTarget(r);
+    }
+    UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
+    ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
+    return r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
   }
 
   /** The port the main listener is bound to. */

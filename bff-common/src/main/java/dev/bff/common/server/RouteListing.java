@@ -13,10 +13,10 @@ import java.util.List;
 
 /**
  * {@code GET /admin/routes}: the effective routes and endpoints as the gateway compiled them, in
- * declaration order: path, methods, upstream, who may call (the auth rule), the rate-limit
- * policies with their limits, the cache settings and the body check; endpoints add their deadline
- * and, when declared in YAML, their parts. Built once: the configuration does not change while
- * the gateway runs.
+ * declaration order: path, methods, upstream (or the static directory, or the redirect), who may
+ * call (the auth rule), the rate-limit policies with their limits, the cache settings and the body
+ * check; endpoints add their deadline and, when declared in YAML, their parts. Built once: the
+ * configuration does not change while the gateway runs.
  */
 final class RouteListing {
   private RouteListing() {}
@@ -30,6 +30,12 @@ final class RouteListing {
           .put("host", r.host()).put("headers", ConfigJson.of(r.headers())).put("upstream", r.upstream());
       if (r.canary() != null) {
         o.put("canary", ConfigJson.of(r.canary()));
+      }
+      if (r.staticContent() != null) {
+        o.put("static", ConfigJson.object(r.staticContent()));
+      }
+      if (r.redirect() != null) {
+        o.put("redirect", ConfigJson.object(r.redirect()));
       }
       o.put("strip-prefix", r.stripPrefix()).put("rewrite", r.rewrite())
           .put("timeout", r.timeout() == null ? null : ConfigJson.duration(r.timeout()));
