@@ -118,6 +118,12 @@ public final class ConfigLoader {
       if (r.canary() != null && r.canary().upstream() != null && !upstreams.containsKey(r.canary().upstream())) {
         rn.problem("canary.upstream", "unknown upstream '" + r.canary().upstream() + "'");
       }
+      if (r.mirror() != null && r.mirror().upstream() != null && !upstreams.containsKey(r.mirror().upstream())) {
+        rn.problem("mirror.upstream", "unknown upstream '" + r.mirror().upstream() + "' (known: " + upstreams.keySet()
+            + ")");
+      } else if (r.mirror() != null && r.mirror().upstream() != null && r.mirror().upstream().equals(r.upstream())) {
+        rn.problem("mirror.upstream", "is the route's own upstream: a shadow is another deployment");
+      }
       routes.add(r);
     }
     Map<String, EndpointConfig> endpoints = new LinkedHashMap<>();

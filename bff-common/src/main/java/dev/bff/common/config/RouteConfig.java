@@ -36,6 +36,7 @@ import java.util.Set;
  * @param staticContent   the directory it serves files from ({@code static}), or null
  * @param redirect        the redirect it answers with, or null
  * @param grpc            a unary gRPC call answering the route instead of a proxied request, or null
+ * @param mirror          a share of requests copied to a shadow upstream, or null
  */
 public record RouteConfig(
     String id,
@@ -58,7 +59,8 @@ public record RouteConfig(
     RouteCacheConfig cache,
     StaticConfig staticContent,
     RedirectConfig redirect,
-    GrpcRouteConfig grpc) {
+    GrpcRouteConfig grpc,
+    MirrorConfig mirror) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -78,7 +80,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit", "cache", "static", "redirect", "grpc"));
+        "body-check", "rate-limit", "cache", "static", "redirect", "grpc", "mirror"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -152,7 +154,16 @@ public record RouteConfig(
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
-        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), files, redirect, grpc(n));
+        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), files, redirect, grpc(n),
+        mirror(n));
+  }
+
+  private static MirrorConfig mirror(ConfigNode n) {
+    MirrorConfig m = MirrorConfig.read(n.child("mirror"));
+    if (m != null && (n.child("static").present() || n.child("redirect").present() || n.child("grpc").present())) {
+      n.problem("mirror", "applies to proxied routes only");
+    }
+    return m;
   }
 
   private static GrpcRouteConfig grpc(ConfigNode n) {

@@ -272,6 +272,11 @@ public final class Metrics implements AutoCloseable {
     return registry == null ? CacheMeters.NONE : new CacheMeters(this, route);
   }
 
+  /** The counters of a mirrored route's copies to its shadow upstream (resolve once per route). */
+  public MirrorMeters mirror(String route) {
+    return registry == null ? MirrorMeters.NONE : new MirrorMeters(this, route);
+  }
+
   /**
    * Registers a cache store's own numbers, read at scrape time: entries, bytes held and evictions.
    */

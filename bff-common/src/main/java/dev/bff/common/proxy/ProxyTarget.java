@@ -94,6 +94,24 @@ public final class ProxyTarget implements Target {
     return () -> primary.call(HttpMethod.GET, uri, headers, null);
   }
 
+  /**
+   * Sends a copy of the exchange's request to {@code shadow} (traffic mirroring): the same method,
+   * upstream path and headers as the real request, {@code body} (null: none), and
+   * {@code X-Shadow-Request: true}; the whole answer is read (the caller drops it). The shadow's own
+   * balancing, breaker, response timeout and retries apply.
+   */
+  public Future<UpstreamResponse> shadow(Exchange ex, UpstreamClient shadow, io.vertx.core.buffer.Buffer body) {
+    HttpServerRequest req = ex.request();
+    HostAndPort authority = req.authority();
+    MultiMap headers = HttpHeaders.headers().addAll(forwarding.upstreamHeaders(req, ex.requestId()));
+    if (settings.preserveHost() && authority != null) {
+      headers.set(HttpHeaders.HOST, authority.toString());
+    }
+    HeaderEdits.apply(settings.requestOps(), headers);
+    headers.remove(HttpHeaders.CONTENT_LENGTH).remove(HttpHeaders.TRANSFER_ENCODING).set("x-shadow-request", "true");
+    return shadow.call(req.method(), uri(ex), headers, body);
+  }
+
   /** The headers of an upstream response as a client of this route gets them (hop-by-hop removed, edits applied). */
   public MultiMap clientHeaders(MultiMap upstream, HttpVersion version) {
     MultiMap out = HttpHeaders.headers();

@@ -260,7 +260,12 @@ public final class GatewayVerticle extends VerticleBase {
     }
     UpstreamClient canary = r.canary() == null ? null : pools.get(r.canary().upstream());
     ProxyTarget proxy = new ProxyTarget(vertx, r, pools.get(r.upstream()), canary, forwarding, sc);
-    return r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
+    Target t = r.cache() == null ? proxy : gateway.caches().route(proxy, r.cache(), sc.compression());
+    if (r.mirror() != null && r.mirror().percent() > 0) { // outside the cache: a hit is copied too
+      t = new dev.bff.common.proxy.MirrorTarget(t, proxy, pools.get(r.mirror().upstream()), r.mirror().percent(),
+          gateway.metrics().mirror(r.id()));
+    }
+    return t;
   }
 
   /** The port the main listener is bound to. */
