@@ -54,8 +54,16 @@ final class TemplateCall implements PartCall {
   }
 
   private String expand(PartContext c, Object item) {
+    return expand(uri, c, item, false);
+  }
+
+  /**
+   * {@code template} filled in from the client request and the parts; {@code raw}: values as they
+   * are (a gRPC field), else encoded for where they stand in a URI.
+   */
+  static String expand(UriTemplate template, PartContext c, Object item, boolean raw) {
     StringBuilder sb = new StringBuilder(64);
-    for (UriTemplate.Token t : uri.tokens()) {
+    for (UriTemplate.Token t : template.tokens()) {
       if (t instanceof UriTemplate.Literal l) {
         sb.append(l.text());
         continue;
@@ -73,7 +81,7 @@ final class TemplateCall implements PartCall {
       if (v == null) {
         v = p.def() != null ? p.def() : "";
       }
-      sb.append(p.inQuery() ? Paths.query(v) : Paths.segment(v));
+      sb.append(raw ? v : p.inQuery() ? Paths.query(v) : Paths.segment(v));
     }
     return sb.toString();
   }

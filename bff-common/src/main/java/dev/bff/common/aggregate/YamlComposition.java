@@ -25,7 +25,8 @@ public final class YamlComposition {
       List<ConfigProblem> problems) {
     List<Part> parts = new ArrayList<>();
     for (PartConfig pc : c.parts()) {
-      PartCall call = new TemplateCall(pc.uri(), pc.forEach(), pc.headers());
+      PartCall call = pc.grpc() != null ? new GrpcTemplateCall(pc.grpc())
+          : new TemplateCall(pc.uri(), pc.forEach(), pc.headers());
       Part p = pc.required() ? Part.required(pc.name(), pc.upstream(), call)
           : Part.optional(pc.name(), pc.upstream(), call);
       if (pc.timeout() != null) {

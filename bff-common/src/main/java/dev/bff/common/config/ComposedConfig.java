@@ -36,9 +36,20 @@ public record ComposedConfig(String path, String method, List<PartConfig> parts,
    * @param forEach  one call per element of a needed part's array, or null
    * @param headers  client request headers sent along with its call
    * @param cacheTtl how long its value is served again without a call, or null (not cached)
+   * @param grpc     a unary gRPC call instead of a GET of {@code uri} (then null), or null
    */
   public record PartConfig(String name, String upstream, UriTemplate uri, boolean required, Duration timeout,
-      Fallback fallback, List<String> needs, ForEach forEach, List<String> headers, Duration cacheTtl) {}
+      Fallback fallback, List<String> needs, ForEach forEach, List<String> headers, Duration cacheTtl,
+      GrpcPart grpc) {}
+
+  /**
+   * A part's gRPC call: the method, and its request message's fields from templates like a path's
+   * ({@code "{id}"}, {@code "{query.q}"}, {@code "{product.category.id}"}), filled in unencoded.
+   *
+   * @param method  {@code package.Service/Method}
+   * @param request request fields by name
+   */
+  public record GrpcPart(String method, Map<String, UriTemplate> request) {}
 
   /**
    * What an optional part serves when it fails: its last good value for the same request, else
@@ -124,7 +135,7 @@ public record ComposedConfig(String path, String method, List<PartConfig> parts,
       return null;
     }
     p.allowOnly(Set.of("upstream", "path", "required", "timeout", "fallback", "needs", "for-each", "headers",
-        "cache-ttl"));
+        "cache-ttl", "grpc"));
     String upstream = p.requiredString("upstream");
     if (upstream != null && !upstreams.contains(upstream)) {
       p.problem("upstream", "unknown upstream '" + upstream + "' (known: " + upstreams + ")");
@@ -154,7 +165,14 @@ public record ComposedConfig(String path, String method, List<PartConfig> parts,
         }
       }
     }
-    String uriText = p.requiredString("path");
+    GrpcPart grpc = readGrpc(p.child("grpc"), params, needs);
+    if (grpc != null && p.child("path").present()) {
+      p.problem("path", "cannot be combined with grpc: the part either GETs a path or calls a gRPC method");
+    }
+    if (grpc != null && fe.present()) {
+      p.problem("for-each", "applies to path parts only (a gRPC part makes one call)");
+    }
+    String uriText = grpc != null ? null : p.requiredString("path");
     UriTemplate uri = uriText == null ? null
         : UriTemplate.parse(uriText, p, "path", params, needs, fe.present());
     boolean required = p.bool("required", false);
@@ -169,7 +187,31 @@ public record ComposedConfig(String path, String method, List<PartConfig> parts,
     }
     List<String> headers = p.strings("headers");
     return new PartConfig(name, upstream, uri, required, p.child("timeout").present()
-        ? p.duration("timeout", null) : null, fallback, List.copyOf(needs), forEach, List.copyOf(headers), cacheTtl);
+        ? p.duration("timeout", null) : null, fallback, List.copyOf(needs), forEach, List.copyOf(headers), cacheTtl,
+        grpc);
+  }
+
+  private static GrpcPart readGrpc(ConfigNode g, Set<String> params, List<String> needs) {
+    if (!g.present()) {
+      return null;
+    }
+    g.allowOnly(Set.of("method", "request"));
+    String method = g.requiredString("method");
+    if (method != null && !method.matches("[A-Za-z_][\\w.]*[./][A-Za-z_]\\w*")) {
+      g.problem("method", "must be package.Service/Method, was '" + method + "'");
+    }
+    Map<String, UriTemplate> request = new LinkedHashMap<>();
+    ConfigNode r = g.child("request");
+    r.entries(null).forEach((field, v) -> {
+      String t = v.text();
+      if (t != null) {
+        UriTemplate template = UriTemplate.parseValue(t, r, field, params, needs);
+        if (template != null) {
+          request.put(field, template);
+        }
+      }
+    });
+    return new GrpcPart(method, java.util.Collections.unmodifiableMap(request));
   }
 
   private static Fallback readFallback(ConfigNode f) {

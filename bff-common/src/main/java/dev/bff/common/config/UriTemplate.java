@@ -67,6 +67,16 @@ public record UriTemplate(String text, List<Token> tokens) {
       node.problem(key, "must start with '/', was '" + text + "'");
       return null;
     }
+    return tokens(text, node, key, params, needs, forEach);
+  }
+
+  /** A value template (a gRPC request field): placeholders as in a path, any text around them. */
+  static UriTemplate parseValue(String text, ConfigNode node, String key, Set<String> params, List<String> needs) {
+    return tokens(text, node, key, params, needs, false);
+  }
+
+  private static UriTemplate tokens(String text, ConfigNode node, String key, Set<String> params, List<String> needs,
+      boolean forEach) {
     List<Token> tokens = new ArrayList<>();
     boolean inQuery = false;
     int i = 0;

@@ -200,6 +200,28 @@ public final class Gateway {
       }
     }
     this.grpc = dev.bff.common.grpc.GrpcServices.load(config.grpc(), problems);
+    for (EndpointConfig e : config.endpoints().values()) { // YAML parts calling gRPC methods
+      if (e.composed() == null) {
+        continue;
+      }
+      for (dev.bff.common.config.ComposedConfig.PartConfig pc : e.composed().parts()) {
+        if (pc.grpc() == null) {
+          continue;
+        }
+        String key = "endpoints." + e.name() + ".parts." + pc.name() + ".grpc";
+        dev.bff.common.grpc.GrpcMethod m = grpc.method(pc.grpc().method());
+        if (m == null) {
+          problems.add(new ConfigProblem(key + ".method", "no unary gRPC method '" + pc.grpc().method()
+              + "' in grpc.descriptor-sets (known: " + grpc.names() + ")"));
+          continue;
+        }
+        for (String f : pc.grpc().request().keySet()) {
+          if (m.input().getFields().stream().noneMatch(d -> d.getName().equals(f) || d.getJsonName().equals(f))) {
+            problems.add(new ConfigProblem(key + ".request." + f, "is not a field of " + m.input().getFullName()));
+          }
+        }
+      }
+    }
     for (int i = 0; i < config.routes().size(); i++) {
       dev.bff.common.config.RouteConfig r = config.routes().get(i);
       if (r.grpc() == null) {

@@ -100,6 +100,41 @@ class GrpcPartTest {
   }
 
   @Test
+  void aYamlPartCallsGrpcWithFieldsFromTheRequestAndOtherParts(Vertx vertx) {
+    String yaml = """
+        grpc: { descriptor-sets: ["classpath:grpc/demo.pb"] }
+        upstreams:
+          catalog: { instances: ["${CATALOG}"] }
+          inventory: { instances: ["${INVENTORY}"] }
+        endpoints:
+          tile:
+            path: /tile/:id
+            parts:
+              product: { upstream: catalog, path: "/products/{id}", required: true }
+              stock:   { upstream: inventory, needs: [product], timeout: 2s,
+                         grpc: { method: demo.inventory.v1.Inventory/GetStock, request: { product_id: "{product.path}" } } }
+        """;
+    try (BffUnderTest yamlBff = BffUnderTest.start(vertx, yaml, Map.of("CATALOG", catalog.url(),
+        "INVENTORY", inventory.url()))) {
+      var r = yamlBff.get("/tile/7");
+      assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+      assertThat(r.header("BFF-Degraded")).isNull();
+      // the value of another part, unencoded: a gRPC field is no URI
+      assertThat(r.json().getJsonObject("stock").getString("productId")).isEqualTo("/products/7");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BffUnderTest.start(vertx, yaml
+            .replace("product_id:", "sku:").replace("path: \"/products/{id}\", required: true",
+                "path: \"/products/{id}\", required: true, grpc: { method: x.Y/Z }"),
+            Map.of("CATALOG", catalog.url(), "INVENTORY", inventory.url())))
+        .isInstanceOf(dev.bff.common.config.ConfigException.class)
+        .hasMessageContaining("endpoints.tile.parts.product.path: cannot be combined with grpc");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BffUnderTest.start(vertx, yaml.replace("product_id:", "sku:"),
+            Map.of("CATALOG", catalog.url(), "INVENTORY", inventory.url())))
+        .isInstanceOf(dev.bff.common.config.ConfigException.class)
+        .hasMessageContaining("endpoints.tile.parts.stock.grpc.request.sku: is not a field of demo.inventory.v1.StockRequest");
+  }
+
+  @Test
   void aSlowGrpcPartTimesOutWithItsTimeSentAsGrpcTimeout() {
     inventory.delay(2000);
     long start = System.nanoTime();
