@@ -83,19 +83,9 @@ pids+=("$BFF_PID")
 
 NGINX_PORT=$(free_port)
 mkdir -p "$tmp/nginx/logs" "$tmp/nginx/tmp"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes $WORKERS;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/tmp/body;
-  proxy_temp_path $tmp/nginx/tmp/proxy;
-  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
-  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
-  scgi_temp_path $tmp/nginx/tmp/scgi;
+{
+  nginx_preamble "$tmp/nginx" "$WORKERS"
+  cat <<CONF
   upstream inventory { server 127.0.0.1:$HTTP_INV; keepalive 64; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
@@ -107,6 +97,7 @@ http {
   }
 }
 CONF
+} >"$tmp/nginx/nginx.conf"
 $PIN_PROXY "$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" >"$tmp/nginx.log" 2>&1 &
 NGINX_PID=$!
 pids+=("$NGINX_PID")

@@ -60,3 +60,20 @@ ensure_jars() { # jar...: builds the project (offline) when one of them is missi
     fi
   done
 }
+
+nginx_preamble() { # prefix-dir workers: the start of an nginx.conf for a private nginx (no root, temp files under the dir)
+  cat <<CONF
+worker_processes $2;
+daemon off;
+pid $1/nginx.pid;
+error_log $1/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $1/tmp/body;
+  proxy_temp_path $1/tmp/proxy;
+  fastcgi_temp_path $1/tmp/fastcgi;
+  uwsgi_temp_path $1/tmp/uwsgi;
+  scgi_temp_path $1/tmp/scgi;
+CONF
+}

@@ -156,19 +156,9 @@ if [ "$NGINX_HEADERS" = 1 ]; then
       add_header X-Request-Id $request_id;
       add_header Via "1.1 bff";'
 fi
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes $WORKERS;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/tmp/body;
-  proxy_temp_path $tmp/nginx/tmp/proxy;
-  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
-  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
-  scgi_temp_path $tmp/nginx/tmp/scgi;
+{
+  nginx_preamble "$tmp/nginx" "$WORKERS"
+  cat <<CONF
   upstream catalog {
     server 127.0.0.1:$CATALOG_PORT;
     keepalive 64;
@@ -184,6 +174,7 @@ http {
   }
 }
 CONF
+} >"$tmp/nginx/nginx.conf"
 # shellcheck disable=SC2086
 $PIN_PROXY "$NGINX" -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" >"$tmp/nginx.log" 2>&1 &
 NGINX_PID=$!

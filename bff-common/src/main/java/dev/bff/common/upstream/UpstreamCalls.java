@@ -105,16 +105,7 @@ public final class UpstreamCalls {
   /** Calls a resolved gRPC method, like {@link #grpc(String, JsonObject)}. */
   public Future<JsonObject> grpc(dev.bff.common.grpc.GrpcMethod method, JsonObject request) {
     MultiMap h = HttpHeaders.headers();
-    if (identity != null) {
-      h.setAll(identity);
-    }
-    if (requestId != null) {
-      h.set("x-request-id", requestId);
-    }
-    CallSpan s = span != null ? span : trace != null ? trace.call(name(), null) : null;
-    if (s != null) {
-      s.inject(h);
-    }
+    CallSpan s = stamp(h);
     long left = deadline == 0 ? client.group().config().responseTimeout().toMillis()
         : (deadline - System.nanoTime()) / 1_000_000;
     Future<JsonObject> f = client.grpc().call(method, request, h, left, cancel);
@@ -126,14 +117,11 @@ public final class UpstreamCalls {
     return f;
   }
 
-  /** The upstream's name. */
-  public String name() {
-    return client.group().name();
-  }
-
-  /** Sends a request and returns the whole response, whatever its status. */
-  public Future<UpstreamResponse> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
-    MultiMap h = headers == null ? HttpHeaders.headers() : headers;
+  /**
+   * Puts what every call carries into {@code h} (the caller's identity, the request id, the trace
+   * context) and returns the call's span: the part's, a new one of the trace, or null.
+   */
+  private CallSpan stamp(MultiMap h) {
     if (identity != null) {
       h.setAll(identity);
     }
@@ -144,6 +132,18 @@ public final class UpstreamCalls {
     if (s != null) {
       s.inject(h);
     }
+    return s;
+  }
+
+  /** The upstream's name. */
+  public String name() {
+    return client.group().name();
+  }
+
+  /** Sends a request and returns the whole response, whatever its status. */
+  public Future<UpstreamResponse> send(HttpMethod method, String uri, MultiMap headers, Buffer body) {
+    MultiMap h = headers == null ? HttpHeaders.headers() : headers;
+    CallSpan s = stamp(h);
     Future<UpstreamResponse> f;
     if (method != HttpMethod.GET || body != null) {
       f = client.call(method, uri, h, body, cancel, s);
