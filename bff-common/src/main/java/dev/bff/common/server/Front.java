@@ -48,6 +48,7 @@ final class Front {
   private final Cors cors;
   private final boolean securityHeaders;
   private final DenyRules deny; // null without deny rules
+  private final boolean compression;
 
   Front(Gateway gateway, RouteTable table, Forwarding forwarding) {
     this.table = table;
@@ -62,12 +63,16 @@ final class Front {
     this.cors = sc.cors() == null ? null : new Cors(sc.cors());
     this.securityHeaders = sc.securityHeaders();
     this.deny = DenyRules.of(sc.hardening());
+    this.compression = sc.compression().enabled();
   }
 
   void handle(HttpServerRequest req) {
     String rid = RequestIds.acceptOrGenerate(req.getHeader(REQUEST_ID));
     HttpServerResponse resp = req.response();
     resp.putHeader(REQUEST_ID, rid);
+    if (compression && req.version() == HttpVersion.HTTP_2) {
+      Http2Encoding.watch(req);
+    }
     String path = req.path();
     Exchange ex = new Exchange(req, rid, path, onComplete);
     observer.begin(ex);
