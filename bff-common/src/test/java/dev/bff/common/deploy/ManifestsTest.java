@@ -52,7 +52,6 @@ class ManifestsTest {
       "mobile", List.of("/auth/jwt/issuers/0/issuer"),
       "tv", List.of("/redis"),
       "partner", List.of("/auth/api-keys/keys", "/auth/api-keys/redis"));
-  static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?}");
 
   final SecretsScript secrets = SecretsScript.read(K8S.resolve("create-demo-secrets.sh"));
   final Dockerfile dockerfile = Dockerfile.read(ROOT.resolve("deploy/docker/Dockerfile"));
@@ -73,7 +72,7 @@ class ManifestsTest {
     List<String> allowed = new ArrayList<>(K8S_SETTINGS);
     allowed.addAll(K8S_SETTINGS_OF.get(bff));
     List<String> drift = new ArrayList<>();
-    diff("", module, k8s, allowed, drift);
+    YamlTrees.diff("", module, k8s, allowed, drift);
     assertThat(drift).as("deploy/k8s/overlays/%s/%s differs from bff-%s/src/main/resources/bff-%s.yaml here;"
         + " copy the module's change (only %s are Kubernetes settings)", bff, o.configFile(), bff, bff, allowed)
         .isEmpty();
@@ -87,7 +86,7 @@ class ManifestsTest {
   void everyVariableTheConfigUsesIsSetAndEverySetOneUsed(String bff) throws IOException {
     Overlay o = overlay(bff);
     Map<String, Boolean> refs = new LinkedHashMap<>();   // name -> has a default
-    references(Kustomize.YAML.readTree(o.configText()), refs);
+    YamlTrees.references(Kustomize.YAML.readTree(o.configText()), refs);
     Set<String> unset = refs.entrySet().stream().filter(e -> !e.getValue() && !o.env().containsKey(e.getKey()))
         .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
     assertThat(unset).as("variables %s uses without a default that bff-%s's container does not set", o.configFile(),
@@ -340,10 +339,10 @@ class ManifestsTest {
     assertThat(p.exitValue()).as("kubectl kustomize overlays/%s: %s", bff, out).isZero();
     Map<String, JsonNode> kubectl = new LinkedHashMap<>();
     for (JsonNode doc : Kustomize.YAML.readerFor(JsonNode.class).<JsonNode>readValues(out).readAll()) {
-      kubectl.put(id(withoutHashSuffixes(doc)), doc);
+      kubectl.put(YamlTrees.id(YamlTrees.withoutHashSuffixes(doc)), doc);
     }
     Map<String, JsonNode> ours = new LinkedHashMap<>();
-    overlay(bff).objects().forEach(doc -> ours.put(id(doc), doc));
+    overlay(bff).objects().forEach(doc -> ours.put(YamlTrees.id(doc), doc));
     assertThat(ours.keySet()).as("objects").containsExactlyInAnyOrderElementsOf(kubectl.keySet());
     ours.forEach((id, doc) -> assertThat(doc).as(id).isEqualTo(kubectl.get(id)));
   }
@@ -452,36 +451,6 @@ class ManifestsTest {
         what, e.getKey(), e.getValue().asText(), Kustomize.name(workload)).isEqualTo(e.getValue().asText()));
   }
 
-  /** Keys (as JSON pointers) where the two trees differ, other than under {@code allowed}. */
-  static void diff(String path, JsonNode a, JsonNode b, List<String> allowed, List<String> out) {
-    if (allowed.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))) {
-      return;
-    }
-    if (a != null && b != null && a.isObject() && b.isObject()) {
-      Set<String> keys = new LinkedHashSet<>();
-      a.fieldNames().forEachRemaining(keys::add);
-      b.fieldNames().forEachRemaining(keys::add);
-      keys.forEach(k -> diff(path + "/" + k.replace("~", "~0").replace("/", "~1"), a.get(k), b.get(k), allowed, out));
-    } else if (a != null && b != null && a.isArray() && b.isArray() && a.size() == b.size()) {
-      for (int i = 0; i < a.size(); i++) {
-        diff(path + "/" + i, a.get(i), b.get(i), allowed, out);
-      }
-    } else if (a == null || !a.equals(b)) {
-      out.add(path + (a == null ? " (only in Kubernetes')" : b == null ? " (missing)" : ": " + a + " -> " + b));
-    }
-  }
-
-  /** The {@code ${NAME}} references in a tree's text values, with whether they have a default. */
-  static void references(JsonNode node, Map<String, Boolean> out) {
-    if (node.isTextual()) {
-      Matcher m = ENV_REF.matcher(node.asText());
-      while (m.find()) {
-        out.merge(m.group(1), m.group(2) != null, Boolean::logicalAnd);
-      }
-    }
-    node.forEach(child -> references(child, out));
-  }
-
   /** Variables the container's other variables use as {@code $(NAME)}. */
   static Set<String> referencedByOtherVariables(Overlay o) {
     Set<String> used = new LinkedHashSet<>();
@@ -502,28 +471,10 @@ class ManifestsTest {
     return m.group(1);
   }
 
+  /** Whether an executable of that name is on the PATH. */
   static boolean onPath(String command) {
     return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
         .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
   }
-
-  static String id(JsonNode o) {
-    return o.path("kind").asText() + "/" + o.path("metadata").path("namespace").asText() + "/" + Kustomize.name(o);
-  }
-
-  /** kustomize's generated names carry a hash of the content ({@code bff-web-config-hkmc87h45d}); ours do not. */
-  static JsonNode withoutHashSuffixes(JsonNode node) {
-    if (node instanceof ObjectNode obj) {
-      obj.fields().forEachRemaining(e -> {
-        if (e.getValue().isTextual() && e.getValue().asText().matches(".+-config-[a-z0-9]{10}")) {
-          e.setValue(obj.textNode(e.getValue().asText().replaceFirst("-[a-z0-9]{10}$", "")));
-        } else {
-          withoutHashSuffixes(e.getValue());
-        }
-      });
-    } else {
-      node.forEach(ManifestsTest::withoutHashSuffixes);
-    }
-    return node;
-  }
 }
+
