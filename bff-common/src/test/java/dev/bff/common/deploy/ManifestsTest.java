@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.CacheConfig;
+import dev.bff.common.config.EnvSubstitution;
 import dev.bff.common.config.RateLimitConfig;
 import dev.bff.demo.DemoService;
 import dev.bff.demo.DemoServices;
@@ -99,11 +100,19 @@ class ManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"web", "mobile", "tv", "partner"})
-  void portsAreTheConfiguredOnesEverywhere(String bff) {
+  void portsAreTheConfiguredOnesEverywhere(String bff) throws IOException {
     Overlay o = overlay(bff);
     Map<String, Integer> expected = listeners(o.config());
-    assertThat(listeners(o.module())).as("bff-%s's own YAML listens where the ConfigMap's does", bff)
-        .isEqualTo(expected);
+    JsonNode server = Kustomize.YAML.readTree(ROOT.resolve("bff-" + bff + "/src/main/resources/bff-" + bff + ".yaml")
+        .toFile()).path("server");
+    EnvSubstitution defaults = new EnvSubstitution(name -> null);
+    Map<String, Integer> modulePorts = new LinkedHashMap<>();
+    modulePorts.put("http", Integer.valueOf(defaults.apply(server.path("port").asText())));
+    if (server.has("mtls")) {
+      modulePorts.put("mtls", Integer.valueOf(defaults.apply(server.path("mtls").path("port").asText())));
+    }
+    modulePorts.put("admin", Integer.valueOf(defaults.apply(server.path("admin-port").asText())));
+    assertThat(expected).as("bff-%s's listeners: the defaults of its module's YAML", bff).isEqualTo(modulePorts);
     assertThat(o.ports()).as("bff-%s's container ports (by name)", bff).isEqualTo(expected);
 
     ObjectNode service = o.get("Service", o.name());
@@ -359,7 +368,9 @@ class ManifestsTest {
         String name = ref.get(0).path("name").asText();
         Overlay o = overlay(name.replaceFirst("^bff-", ""));
         JsonNode port = o.get("Service", name).at("/spec/ports").findParents("port").stream()
-            .filter(p -> p.path("port").asInt() == ref.get(0).path("port").asInt()).findFirst().orElseThrow();
+            .filter(p -> p.path("port").asInt() == ref.get(0).path("port").asInt()).findFirst()
+            .orElseThrow(() -> new AssertionError("HTTPRoute " + Kustomize.name(route) + ": Service " + name
+                + " has no port " + ref.get(0).path("port").asInt()));
         assertThat(Overlay.resolve(port.path("targetPort"), o.container())).as("HTTPRoute %s", Kustomize.name(route))
             .isEqualTo(o.config().server().port());
         routed.add(name);
