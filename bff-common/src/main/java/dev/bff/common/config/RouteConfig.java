@@ -36,6 +36,7 @@ import java.util.Set;
  * @param staticContent   the directory it serves files from ({@code static}), or null
  * @param redirect        the redirect it answers with, or null
  * @param grpc            a unary gRPC call answering the route instead of a proxied request, or null
+ * @param transform       edits of JSON request and response bodies ({@code transform}), or null (bodies stream)
  */
 public record RouteConfig(
     String id,
@@ -58,7 +59,8 @@ public record RouteConfig(
     RouteCacheConfig cache,
     StaticConfig staticContent,
     RedirectConfig redirect,
-    GrpcRouteConfig grpc) {
+    GrpcRouteConfig grpc,
+    TransformConfig transform) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -78,7 +80,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit", "cache", "static", "redirect", "grpc"));
+        "body-check", "rate-limit", "cache", "static", "redirect", "grpc", "transform"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -152,7 +154,8 @@ public record RouteConfig(
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
-        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), files, redirect, grpc(n));
+        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), files, redirect, grpc(n),
+        TransformConfig.read(n));
   }
 
   private static GrpcRouteConfig grpc(ConfigNode n) {
