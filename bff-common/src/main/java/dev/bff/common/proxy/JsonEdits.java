@@ -22,7 +22,10 @@ import java.util.function.Consumer;
  * element (an array of arrays to each element of each); a field that is not there is skipped, never
  * an error. For {@code move} and {@code copy}, the segments both paths start with are walked like
  * any path, arrays included; below them the value is read and written through objects only, so
- * {@code items.unitPrice.amount -> items.price} works on each item.
+ * {@code items.unitPrice.amount -> items.price} works on each item. A field that a move adds there
+ * takes the place of the field its value came out of ({@code unitPrice.amount -> price} puts
+ * {@code price} where {@code unitPrice} is), so v1 and v2 shapes keep their field order; a rename
+ * keeps the place too; {@code add} and {@code copy} append.
  */
 final class JsonEdits {
   /**
@@ -105,11 +108,43 @@ final class JsonEdits {
       if (value == null || !writable(ctx, dst, keep ? null : value)) {
         return;
       }
+      // a field a move adds to the object it walks from takes the place of the field the value came out of
+      boolean place = !keep && (!ctx.has(dst[0]) || src.length == 1 && src[0].equals(dst[0]));
+      int at = place ? indexOf(ctx, src[0]) : -1;
       if (!keep) {
         srcParent.remove(srcName);
       }
       objectAt(ctx, dst, true).set(dstName, keep ? value.deepCopy() : value);
+      if (at >= 0) {
+        placeAt(ctx, dst[0], at);
+      }
     });
+  }
+
+  private static int indexOf(ObjectNode o, String name) {
+    int i = 0;
+    for (var it = o.fieldNames(); it.hasNext(); i++) {
+      if (it.next().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Moves field {@code name} of {@code o} to position {@code at}, the others keeping their order. */
+  private static void placeAt(ObjectNode o, String name, int at) {
+    JsonNode moving = o.get(name);
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, JsonNode> f : o.properties()) {
+      if (i++ == at) {
+        fields.put(name, moving);
+      }
+      fields.putIfAbsent(f.getKey(), f.getValue());
+    }
+    fields.putIfAbsent(name, moving);
+    o.removeAll();
+    o.setAll(fields);
   }
 
   /**

@@ -50,7 +50,7 @@ class JsonEditsTest {
   void v1PricesBecomeV2PricesCreatingTheObject() throws Exception {
     assertThat(run("{\"price\":12345678901234567890.5,\"currency\":\"EUR\",\"qty\":12345678901234567890}",
         move("price", "unitPrice.amount"), move("currency", "unitPrice.currency")))
-        .isEqualTo("{\"qty\":12345678901234567890,\"unitPrice\":{\"amount\":12345678901234567890.5,\"currency\":\"EUR\"}}");
+        .isEqualTo("{\"unitPrice\":{\"amount\":12345678901234567890.5,\"currency\":\"EUR\"},\"qty\":12345678901234567890}");
   }
 
   @Test
@@ -92,8 +92,23 @@ class JsonEditsTest {
   @Test
   void aMoveCanFlattenOrWrapAValue() throws Exception {
     assertThat(run("{\"total\":{\"amount\":3,\"currency\":\"EUR\"}}", move("total.currency", "currency"),
-        move("total.amount", "total"))).isEqualTo("{\"total\":3,\"currency\":\"EUR\"}");
-    assertThat(run("{\"total\":3}", move("total", "total.amount"))).isEqualTo("{\"total\":{\"amount\":3}}");
+        move("total.amount", "total"))).isEqualTo("{\"currency\":\"EUR\",\"total\":3}");
+    assertThat(run("{\"a\":1,\"total\":3,\"z\":2}", move("total", "total.amount")))
+        .isEqualTo("{\"a\":1,\"total\":{\"amount\":3},\"z\":2}");
+  }
+
+  @Test
+  void aFieldAMoveAddsTakesThePlaceOfTheFieldItCameFrom() throws Exception {
+    assertThat(run("{\"id\":1,\"unitPrice\":{\"amount\":2,\"currency\":\"EUR\"},\"name\":\"n\"}",
+        move("unitPrice.amount", "price"), move("unitPrice.currency", "currency"), remove("unitPrice")))
+        .isEqualTo("{\"id\":1,\"price\":2,\"currency\":\"EUR\",\"name\":\"n\"}");
+    assertThat(run("{\"id\":1,\"price\":2,\"currency\":\"EUR\",\"name\":\"n\"}",
+        move("price", "unitPrice.amount"), move("currency", "unitPrice.currency")))
+        .isEqualTo("{\"id\":1,\"unitPrice\":{\"amount\":2,\"currency\":\"EUR\"},\"name\":\"n\"}");
+    assertThat(run("{\"a\":1,\"price\":2,\"b\":3}", move("price", "cost")))
+        .isEqualTo("{\"a\":1,\"cost\":2,\"b\":3}");
+    assertThat(run("{\"cost\":0,\"price\":2}", move("price", "cost"))).as("an existing field keeps its place")
+        .isEqualTo("{\"cost\":2}");
   }
 
   @Test
