@@ -5,7 +5,7 @@ import dev.bff.common.routing.Exchange;
 import dev.bff.common.proxy.ResponseTap;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.HttpHeaders;
 import java.util.List;
 
@@ -48,12 +48,10 @@ final class CaptureTap implements ResponseTap {
   }
 
   @Override
-  public boolean head(HttpClientResponse response) {
-    int s = response.statusCode();
-    MultiMap raw = response.headers();
+  public boolean head(int s, MultiMap raw, HttpVersion version) {
     long now = cache.now();
     if (stale != null && s == 304) {
-      CachedResponse refreshed = route.refresh(stale, raw, response.version(), now);
+      CachedResponse refreshed = route.refresh(stale, raw, version, now);
       cache.store(key, requestHeaders, refreshed);
       finish(refreshed, CacheStatus.HIT);
       route.answer(ex, requestHeaders, refreshed, CacheStatus.REVALIDATED, now);
@@ -87,7 +85,7 @@ final class CaptureTap implements ResponseTap {
       return false;
     }
     status = s;
-    headers = route.storedHeaders(raw, response.version());
+    headers = route.storedHeaders(raw, version);
     freshness = f;
     receivedAt = now;
     tags = Storable.tags(raw, cache.policy().tagsHeader());

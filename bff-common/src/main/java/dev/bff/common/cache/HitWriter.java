@@ -59,7 +59,7 @@ final class HitWriter {
       out.remove(HttpHeaders.CONTENT_LENGTH);
     } else {
       out.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(e.body().length()));
-      Compression.decide(compression, req, out);
+      Compression.decide(compression, asked.get(HttpHeaders.ACCEPT_ENCODING), out);
     }
     if (req.method() == HttpMethod.HEAD || bodiless) {
       resp.end();

@@ -3,7 +3,8 @@ package dev.bff.common.cache;
 import dev.bff.common.proxy.ResponseTap;
 import dev.bff.common.routing.Category;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * Invalidates a URI's entry when an unsafe request to it (POST, PUT, PATCH, DELETE) succeeds
@@ -21,8 +22,8 @@ final class InvalidationTap implements ResponseTap {
   }
 
   @Override
-  public boolean head(HttpClientResponse response) {
-    if (response.statusCode() < 400) {
+  public boolean head(int status, MultiMap headers, HttpVersion version) {
+    if (status < 400) {
       cache.store().remove(key).onFailure(t -> cache.stats().storeErrors.increment());
     }
     return false;

@@ -37,6 +37,7 @@ import java.util.Set;
  * @param redirect        the redirect it answers with, or null
  * @param grpc            a unary gRPC call answering the route instead of a proxied request, or null
  * @param mirror          a share of requests copied to a shadow upstream, or null
+ * @param transform       edits of JSON request and response bodies ({@code transform}), or null (bodies stream)
  */
 public record RouteConfig(
     String id,
@@ -60,7 +61,8 @@ public record RouteConfig(
     StaticConfig staticContent,
     RedirectConfig redirect,
     GrpcRouteConfig grpc,
-    MirrorConfig mirror) {
+    MirrorConfig mirror,
+    TransformConfig transform) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -80,7 +82,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit", "cache", "static", "redirect", "grpc", "mirror"));
+        "body-check", "rate-limit", "cache", "static", "redirect", "grpc", "mirror", "transform"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -155,7 +157,7 @@ public record RouteConfig(
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
         rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), files, redirect, grpc(n),
-        mirror(n));
+        mirror(n), TransformConfig.read(n));
   }
 
   private static MirrorConfig mirror(ConfigNode n) {

@@ -22,6 +22,14 @@ public final class Compression {
    * @return whether the encoder may compress it (the client sent Accept-Encoding and nothing forbids it)
    */
   public static boolean decide(CompressionConfig config, HttpServerRequest req, MultiMap responseHeaders) {
+    return decide(config, req.getHeader(HttpHeaders.ACCEPT_ENCODING), responseHeaders);
+  }
+
+  /**
+   * Like {@link #decide(CompressionConfig, HttpServerRequest, MultiMap)}, with the client's
+   * {@code Accept-Encoding} as it sent it (the proxy may have changed the request's own headers).
+   */
+  public static boolean decide(CompressionConfig config, String acceptEncoding, MultiMap responseHeaders) {
     if (!config.enabled() || responseHeaders.contains(HttpHeaders.CONTENT_ENCODING)) {
       return false;
     }
@@ -30,7 +38,7 @@ public final class Compression {
     if (eligible) {
       varyOnAcceptEncoding(responseHeaders); // caches must key this response by Accept-Encoding
     }
-    if (req.getHeader(HttpHeaders.ACCEPT_ENCODING) == null) {
+    if (acceptEncoding == null) {
       return false;
     }
     if (!eligible || knownSmall(config, responseHeaders)) {

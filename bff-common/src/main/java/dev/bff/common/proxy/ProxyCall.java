@@ -37,6 +37,7 @@ final class ProxyCall {
   private final String uri;
   private final ProxyTarget.ProxySettings settings;
   private final MultiMap headers;
+  private final String acceptEncoding; // the client's, read before forwarding edits the request's headers
   private boolean hasBody;
   private final Buffer buffered; // the whole body, read ahead by a body check; null when it streams
   private Buffer early;
@@ -79,6 +80,7 @@ final class ProxyCall {
     this.buffered = ex.body();
     this.hasBody = buffered != null ? buffered.length() > 0 : Bodies.hasBody(req);
     this.maxBody = settings.server().limits().maxBodySize();
+    this.acceptEncoding = req.getHeader(HttpHeaders.ACCEPT_ENCODING);
     HostAndPort clientAuthority = req.authority(); // read before Forwarding removes Host
     this.headers = forwarding.upstreamHeaders(req, ex.requestId());
     if (settings.preserveHost() && clientAuthority != null) {
@@ -86,6 +88,9 @@ final class ProxyCall {
       headers.set(HttpHeaders.HOST, clientAuthority.toString());
     }
     HeaderEdits.apply(settings.requestOps(), headers);
+    if (settings.transform() != null) {
+      settings.transform().prepare(headers);
+    }
     if (conditional != null) {
       headers.remove(HttpHeaders.IF_NONE_MATCH).remove(HttpHeaders.IF_MODIFIED_SINCE).addAll(conditional);
     }
@@ -274,31 +279,20 @@ final class ProxyCall {
       release();
       return;
     }
-    if (tap != null && tap.head(cresp)) { // answered from the cache: the upstream's body is not wanted
+    BodyTransform transform = settings.transform();
+    MultiMap head = transform == null ? cresp.headers() : transform.answerHead(status, req.method(), cresp.headers());
+    if (tap != null && tap.head(status, head, cresp.version())) { // answered from the cache: the body is not wanted
       done = true;
       cresp.body().onComplete(x -> release());
       return;
     }
-    resp.setStatusCode(status);
-    String message = cresp.statusMessage();
-    if (message != null && !message.isEmpty()) {
-      resp.setStatusMessage(message);
+    if (transform != null && transform.editsAnswer(status, req.method(), cresp.headers())) {
+      new WholeResponse(this, ex, cresp, head, settings, tap, group.name()).read();
+      return;
     }
-    ResponseHead.copy(cresp, req, resp, settings);
+    writeHead(cresp, head);
     cresp.handler(this::downloadChunk);
-    cresp.exceptionHandler(t -> {
-      // the upstream failed mid-body: cut the client response so it is never taken as complete
-      if (!done) { // else we reset it ourselves (the client left)
-        group.onFailure(instance);
-        group.meters().broken(Failures.classify(t));
-      }
-      release();
-      done = true;
-      if (tap != null) {
-        tap.abort();
-      }
-      ex.fail(Failures.classify(t), Failures.describe(Failures.classify(t), group.name()));
-    });
+    cresp.exceptionHandler(this::broken);
     cresp.endHandler(v -> {
       release();
       done = true;
@@ -311,6 +305,46 @@ final class ProxyCall {
         tap.end();
       }
     });
+  }
+
+  /** Sets the client response's status and head from the upstream's (with {@code head} as its headers). */
+  void writeHead(HttpClientResponse cresp, MultiMap head) {
+    resp.setStatusCode(cresp.statusCode());
+    String message = cresp.statusMessage();
+    if (message != null && !message.isEmpty()) {
+      resp.setStatusMessage(message);
+    }
+    ResponseHead.copy(head, cresp.version(), cresp.statusCode(), req, acceptEncoding, resp, settings);
+  }
+
+  /** The upstream failed mid-body: cut the client response so it is never taken as complete. */
+  void broken(Throwable t) {
+    if (!done) { // else we reset it ourselves (the client left)
+      group.onFailure(instance);
+      group.meters().broken(Failures.classify(t));
+    }
+    release();
+    done = true;
+    if (tap != null) {
+      tap.abort();
+    }
+    ex.fail(Failures.classify(t), Failures.describe(Failures.classify(t), group.name()));
+  }
+
+  /**
+   * The upstream body was read to its end; returns false when the client left meanwhile (nothing is
+   * to be written then).
+   */
+  boolean bodyRead() {
+    release();
+    boolean wanted = !done;
+    done = true;
+    return wanted;
+  }
+
+  /** The upstream body is not wanted after all (too large, not readable): the upstream stream is reset. */
+  void abandon() {
+    abortUpstream();
   }
 
   private void downloadChunk(Buffer b) {

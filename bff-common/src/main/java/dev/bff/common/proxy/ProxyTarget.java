@@ -53,29 +53,41 @@ public final class ProxyTarget implements Target {
     this.forwarding = forwarding;
     long timeout = (route.timeout() != null ? route.timeout() : primary.group().config().responseTimeout()).toMillis();
     this.settings = new ProxySettings(server, route.preserveHost(), timeout,
-        route.requestHeaders(), route.responseHeaders());
+        route.requestHeaders(), route.responseHeaders(), BodyTransform.of(route.transform()));
     this.deadlines = new Deadlines(vertx, timeout);
   }
 
   @Override
   public void serve(Exchange ex) {
-    new ProxyCall(ex, pick(), uri(ex), forwarding, settings, deadlines).start();
+    serve(ex, null, null);
   }
 
   /**
-   * Serves the exchange with {@code tap} watching the response (the response cache); when
-   * {@code conditional} is not null it replaces the client's {@code If-None-Match} and
-   * {@code If-Modified-Since} (empty: the cache wants a whole response).
+   * Serves the exchange with {@code tap} watching the response (the response cache), or none when
+   * null; when {@code conditional} is not null it replaces the client's {@code If-None-Match} and
+   * {@code If-Modified-Since} (empty: the cache wants a whole response). With request edits
+   * ({@code transform.request}) a JSON body is read and edited first.
    */
   public void serve(Exchange ex, ResponseTap tap, MultiMap conditional) {
-    new ProxyCall(ex, pick(), uri(ex), forwarding, settings, deadlines, tap, conditional).start();
+    if (settings.transform() == null) {
+      new ProxyCall(ex, pick(), uri(ex), forwarding, settings, deadlines, tap, conditional).start();
+      return;
+    }
+    RequestEdit.run(ex, settings.transform(), settings.server().limits().maxBodySize(),
+        () -> new ProxyCall(ex, pick(), uri(ex), forwarding, settings, deadlines, tap, conditional).start(),
+        () -> {
+          if (tap != null) {
+            tap.abort();
+          }
+        });
   }
 
   /**
    * The exchange's request, to be sent upstream again later on the cache's behalf, reading the whole
    * answer (a background refresh: the client has its answer already). The request's headers are read
    * now; each call of the supplier sends it. The upstream's own balancing, breaker, response timeout
-   * and retries apply; the answer's headers are as the upstream sent them.
+   * and retries apply; the answer's headers are as the upstream sent them, unless the route edits
+   * answers: then the answer is edited as a client's would be (a body that cannot be is a failure).
    */
   public Supplier<Future<UpstreamResponse>> refresher(Exchange ex, MultiMap conditional) {
     HttpServerRequest req = ex.request();
@@ -85,13 +97,27 @@ public final class ProxyTarget implements Target {
       headers.set(HttpHeaders.HOST, authority.toString());
     }
     HeaderEdits.apply(settings.requestOps(), headers);
+    BodyTransform transform = settings.transform();
+    if (transform != null) {
+      transform.prepare(headers);
+    }
     headers.remove(HttpHeaders.IF_NONE_MATCH).remove(HttpHeaders.IF_MODIFIED_SINCE).remove(HttpHeaders.CONTENT_LENGTH)
         .remove(HttpHeaders.TRANSFER_ENCODING);
     if (conditional != null) {
       headers.addAll(conditional);
     }
     String uri = uri(ex);
-    return () -> primary.call(HttpMethod.GET, uri, headers, null);
+    if (transform == null || !transform.editsAnswers()) {
+      return () -> primary.call(HttpMethod.GET, uri, headers, null);
+    }
+    return () -> primary.call(HttpMethod.GET, uri, headers, null).compose(r -> {
+      try {
+        return Future.succeededFuture(transform.editAnswer(r, HttpMethod.GET));
+      } catch (BodyTransform.NotJson e) {
+        WholeResponse.log(route.id(), route.upstream(), ex.requestId(), e);
+        return Future.failedFuture(e);
+      }
+    });
   }
 
   /**
@@ -112,7 +138,10 @@ public final class ProxyTarget implements Target {
     return shadow.call(req.method(), uri(ex), headers, body);
   }
 
-  /** The headers of an upstream response as a client of this route gets them (hop-by-hop removed, edits applied). */
+  /**
+   * The headers of an upstream response as a client of this route gets them (hop-by-hop removed, edits
+   * applied); an answer of a route with response edits comes here already edited.
+   */
   public MultiMap clientHeaders(MultiMap upstream, HttpVersion version) {
     MultiMap out = HttpHeaders.headers();
     ResponseHead.filter(upstream, out, version, settings);
@@ -153,10 +182,13 @@ public final class ProxyTarget implements Target {
     if (!route.responseHeaders().isEmpty()) {
       sb.append(" response-headers{").append(route.responseHeaders()).append('}');
     }
+    if (settings.transform() != null) {
+      sb.append(' ').append(settings.transform());
+    }
     return sb.toString();
   }
 
-  /** Per-route settings a {@link ProxyCall} needs, computed once. */
+  /** Per-route settings a {@link ProxyCall} needs, computed once; {@code transform} is null without body edits. */
   record ProxySettings(ServerConfig server, boolean preserveHost, long responseTimeoutMs,
-      HeaderOps requestOps, HeaderOps responseOps) {}
+      HeaderOps requestOps, HeaderOps responseOps, BodyTransform transform) {}
 }

@@ -2,7 +2,6 @@ package dev.bff.common.proxy;
 
 import dev.bff.common.config.ServerConfig;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -28,13 +27,15 @@ final class ResponseHead {
         || name.equalsIgnoreCase("strict-transport-security"));
   }
 
-  /** Copies the upstream response head onto the client response. */
-  static void copy(HttpClientResponse cresp, HttpServerRequest req, HttpServerResponse resp,
-      ProxyTarget.ProxySettings settings) {
+  /**
+   * Copies the upstream response head ({@code headers}, as the upstream sent them or as a body edit
+   * left them) onto the client response; {@code acceptEncoding} is the client's, as it sent it.
+   */
+  static void copy(MultiMap headers, HttpVersion upstreamVersion, int status, HttpServerRequest req,
+      String acceptEncoding, HttpServerResponse resp, ProxyTarget.ProxySettings settings) {
     MultiMap out = resp.headers();
-    filter(cresp.headers(), out, cresp.version(), settings);
-    boolean compress = Compression.decide(settings.server().compression(), req, out);
-    int status = cresp.statusCode();
+    filter(headers, out, upstreamVersion, settings);
+    boolean compress = Compression.decide(settings.server().compression(), acceptEncoding, out);
     boolean bodiless = status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD;
     if (!bodiless && !out.contains(HttpHeaders.CONTENT_LENGTH) && req.version() != HttpVersion.HTTP_2) {
       if (req.version() == HttpVersion.HTTP_1_0) {
@@ -42,7 +43,7 @@ final class ResponseHead {
       }
       resp.setChunked(true);
     }
-    if (compress && req.version() == HttpVersion.HTTP_1_1) {
+    if (compress && !bodiless && req.version() == HttpVersion.HTTP_1_1) {
       resp.writeHead(); // alone, so the encoder does not judge min-size by a small first chunk
     }
   }

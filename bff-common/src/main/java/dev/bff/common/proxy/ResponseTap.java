@@ -2,7 +2,8 @@ package dev.bff.common.proxy;
 
 import dev.bff.common.routing.Category;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpVersion;
 
 /**
  * Watches one proxied response on its way to the client, and may answer the client instead: the
@@ -14,10 +15,15 @@ public interface ResponseTap {
    * The upstream's response head arrived (after any retries), before anything is written to the
    * client. Returns true when the tap has answered the client itself (a revalidated or stale entry):
    * the proxy then reads and drops the upstream body.
+   *
+   * @param status  the upstream's status
+   * @param headers the upstream's headers; on a route that edits answers ({@code transform.response}),
+   *                as the edit leaves them (no validators or length of the upstream's bytes)
+   * @param version the upstream connection's HTTP version
    */
-  boolean head(HttpClientResponse response);
+  boolean head(int status, MultiMap headers, HttpVersion version);
 
-  /** A body chunk, as it is written to the client. */
+  /** A body chunk, as it is written to the client (an edited answer comes in one chunk). */
   void chunk(Buffer chunk);
 
   /** The whole body reached the client. */

@@ -46,4 +46,25 @@ public record Product(String id, String name, String description, BigDecimal pri
       .put("images", images)
       .put("featured", featured);
   }
+
+  /**
+   * Returns the v2 representation: the same fields in the same order, with the price as
+   * {@code unitPrice: {amount, currency}} in place of {@code price} and {@code currency}.
+   */
+  public JsonObject toJsonV2() {
+    JsonObject v2 = new JsonObject();
+    for (var field : toJson()) {
+      switch (field.getKey()) {
+        case "price" -> v2.put("unitPrice", money(price));
+        case "currency" -> { } // part of unitPrice
+        default -> v2.put(field.getKey(), field.getValue());
+      }
+    }
+    return v2;
+  }
+
+  /** {@code {amount, currency}} in {@link #CURRENCY}. */
+  static JsonObject money(BigDecimal amount) {
+    return new JsonObject().put("amount", amount).put("currency", CURRENCY);
+  }
 }

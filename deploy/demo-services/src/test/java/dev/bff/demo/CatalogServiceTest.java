@@ -111,6 +111,66 @@ class CatalogServiceTest {
     assertThat(ProductData.generate(7).products()).isNotEqualTo(ProductData.standard().products());
   }
 
+  @Test
+  void v2ProductsCarryAUnitPriceInsteadOfPriceAndCurrency() {
+    JsonObject v1 = http.getJson(catalog + "/products/7");
+    JsonObject v2 = http.getJson(catalog + "/v2/products/7");
+    JsonObject unitPrice = v2.getJsonObject("unitPrice");
+    assertThat(new BigDecimal(unitPrice.getValue("amount").toString()))
+      .isEqualTo(new BigDecimal(v1.getValue("price").toString()));
+    assertThat(unitPrice.getString("currency")).isEqualTo("EUR");
+    assertThat(v2.containsKey("price")).isFalse();
+    assertThat(v2.containsKey("currency")).isFalse();
+    JsonObject back = v2.copy();
+    back.remove("unitPrice");
+    JsonObject rest = v1.copy();
+    rest.remove("price");
+    rest.remove("currency");
+    assertThat(back).as("every other field as in v1").isEqualTo(rest);
+
+    JsonObject page = http.getJson(catalog + "/v2/products?page=2&size=10&category=books");
+    JsonObject v1Page = http.getJson(catalog + "/products?page=2&size=10&category=books");
+    assertThat(page.getInteger("total")).isEqualTo(v1Page.getInteger("total"));
+    assertThat(ids(page.getJsonArray("items"))).isEqualTo(ids(v1Page.getJsonArray("items")));
+    page.getJsonArray("items").forEach(p -> assertThat(((JsonObject) p).containsKey("unitPrice")).isTrue());
+    assertThat(http.get(catalog + "/v2/products/999").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aV2QuotePricesEachLineAndTheTotal() {
+    JsonObject seven = http.getJson(catalog + "/products/7");
+    JsonObject eight = http.getJson(catalog + "/products/8");
+    Http.Reply reply = http.post(catalog + "/v2/quotes", new JsonObject().put("lines", new JsonArray()
+      .add(new JsonObject().put("productId", "7").put("quantity", 2))
+      .add(new JsonObject().put("productId", "8").put("quantity", 1))));
+    assertThat(reply.status()).isEqualTo(200);
+    JsonObject quote = reply.json();
+    JsonObject first = quote.getJsonArray("lines").getJsonObject(0);
+    BigDecimal price7 = new BigDecimal(seven.getValue("price").toString());
+    BigDecimal price8 = new BigDecimal(eight.getValue("price").toString());
+    assertThat(first.getString("productId")).isEqualTo("7");
+    assertThat(first.getInteger("quantity")).isEqualTo(2);
+    assertThat(new BigDecimal(first.getJsonObject("unitPrice").getValue("amount").toString())).isEqualTo(price7);
+    assertThat(new BigDecimal(first.getJsonObject("lineTotal").getValue("amount").toString()))
+      .isEqualByComparingTo(price7.multiply(BigDecimal.valueOf(2)));
+    assertThat(new BigDecimal(quote.getJsonObject("total").getValue("amount").toString()))
+      .isEqualByComparingTo(price7.multiply(BigDecimal.valueOf(2)).add(price8));
+    assertThat(quote.getJsonObject("total").getString("currency")).isEqualTo("EUR");
+  }
+
+  @Test
+  void aBadQuoteIs400() {
+    assertThat(http.post(catalog + "/v2/quotes", new JsonObject()).status()).isEqualTo(400);
+    assertThat(http.post(catalog + "/v2/quotes", new JsonObject().put("lines", new JsonArray())).status())
+      .isEqualTo(400);
+    Http.Reply unknown = http.post(catalog + "/v2/quotes", new JsonObject().put("lines", new JsonArray()
+      .add(new JsonObject().put("productId", "999").put("quantity", 1))));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().getString("message")).contains("lines[0]");
+    assertThat(http.post(catalog + "/v2/quotes", new JsonObject().put("lines", new JsonArray()
+      .add(new JsonObject().put("productId", "7").put("quantity", 0)))).status()).isEqualTo(400);
+  }
+
   private static List<String> ids(JsonArray items) {
     return items.stream().map(p -> ((JsonObject) p).getString("id")).toList();
   }
