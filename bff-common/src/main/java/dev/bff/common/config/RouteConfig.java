@@ -33,6 +33,8 @@ import java.util.Set;
  *                        for {@code none})
  * @param cache           how its GET answers are cached, or null when they are not
  * @param grpc            a unary gRPC call answering the route instead of a proxied request, or null
+ * @param websocket       how WebSocket handshakes on the route are tunnelled to the upstream, or null when
+ *                        they are not (an Upgrade is then proxied as a plain request, without it)
  */
 public record RouteConfig(
     String id,
@@ -53,7 +55,8 @@ public record RouteConfig(
     BodyCheckConfig bodyCheck,
     List<String> rateLimit,
     RouteCacheConfig cache,
-    GrpcRouteConfig grpc) {
+    GrpcRouteConfig grpc,
+    WebSocketConfig websocket) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -63,7 +66,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit", "cache", "grpc"));
+        "body-check", "rate-limit", "cache", "grpc", "websocket"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -125,7 +128,7 @@ public record RouteConfig(
         strip, rewrite, n.bool("preserve-host", false), HeaderOps.read(n.child("request-headers")),
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
-        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), grpc(n));
+        rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), grpc(n), WebSocketConfig.read(n));
   }
 
   private static GrpcRouteConfig grpc(ConfigNode n) {
