@@ -51,7 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long RETIRE_CHECK_MILLIS = 1000;
 
   private final Gateway initial;
-  /** The largest WebSocket frame the listeners and upstream clients decode: fixed at start, as the listeners are. */
+  /** The largest WebSocket frame the listeners and upstream clients decode, fixed at start as the listeners are. */
   private final int webSocketFrames;
   /** The pools of the current generation, by group (kept across reloads for unchanged groups). */
   private Map<UpstreamGroup, UpstreamClient> clients = new IdentityHashMap<>();
@@ -70,7 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** Creates the verticle over the shared gateway state. */
   public GatewayVerticle(Gateway gateway) {
     this.initial = gateway;
-    this.webSocketFrames = WebSocketConfig.decoderLimit(gateway.config().routes());
+    this.webSocketFrames = gateway.webSocketFrames();
   }
 
   /** The compiled routes this event loop serves. */
