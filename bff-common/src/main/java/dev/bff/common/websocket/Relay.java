@@ -2,7 +2,6 @@ package dev.bff.common.websocket;
 
 import dev.bff.common.config.WebSocketConfig;
 import dev.bff.common.observability.WebSocketMeters;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
@@ -10,7 +9,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -86,7 +84,7 @@ final class Relay {
     c.exceptionHandler(t -> failed(true, t));
     c.drainHandler(v -> resume(upstream));
     c.shutdownHandler(v -> closeBoth(GOING_AWAY, "the gateway is shutting down"));
-    listenerIdleOff(c);
+    Channels.listenerIdleOff(c); // the route's idle timeout applies instead
     meters.opened();
     lastFrameNanos = System.nanoTime();
     armIdle(config.idleTimeout().toMillis());
@@ -275,22 +273,15 @@ final class Relay {
         return;
       }
       if (client != null && !clientClosed) {
-        cut(client);
+        Channels.cut(client);
       }
       if (!upstreamClosed) {
-        cut(upstream);
+        Channels.cut(upstream);
       }
       clientClosed = true;
       upstreamClosed = true;
       end();
     });
-  }
-
-  /** Ends a side's connection at once (after a close handshake it did not finish). */
-  private static void cut(WebSocketBase ws) {
-    if (ws instanceof WebSocketInternal w) {
-      w.channelHandlerContext().close();
-    }
   }
 
   /** Closes both sides once no frame went either way for the idle timeout. */
@@ -308,18 +299,5 @@ final class Relay {
         armIdle(limit - idle);
       }
     });
-  }
-
-  /**
-   * Takes the listener's idle timeout off the client's connection: it is meant for HTTP, and would
-   * cut a quiet tunnel without a close frame; the route's idle timeout applies instead.
-   */
-  private static void listenerIdleOff(ServerWebSocket ws) {
-    if (ws instanceof WebSocketInternal w) {
-      ChannelPipeline p = w.channelHandlerContext().pipeline();
-      if (p.get("idle") != null) {
-        p.remove("idle");
-      }
-    }
   }
 }
