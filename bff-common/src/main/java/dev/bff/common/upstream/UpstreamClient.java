@@ -97,7 +97,8 @@ public final class UpstreamClient {
   /**
    * This event loop's WebSocket client to the upstream, created on first use with decoders taking
    * frames of up to {@code maxFrameSize} bytes (the same for every call: the gateway's decoder limit,
-   * fixed at start). It opens one connection per tunnel, none pooled or queued, TLS to {@code https://} instances as the upstream's {@code tls} says.
+   * fixed at start). It opens one connection per tunnel, none pooled or queued, with TLS to
+   * {@code https://} instances as the upstream's {@code tls} says.
    */
   public WebSocketClient webSockets(int maxFrameSize) {
     if (webSockets == null) {

@@ -40,7 +40,8 @@ class WebSocketConfigTest {
   @Test
   void sizesAndTheIdleTimeoutAreRead() {
     BffConfig c = parse("""
-          - { path: "/a/**", upstream: svc, websocket: { idle-timeout: 5m, max-frame-size: 8KB, max-message-size: 1MB } }
+          - { path: "/a/**", upstream: svc,
+              websocket: { idle-timeout: 5m, max-frame-size: 8KB, max-message-size: 1MB } }
           - { path: "/b/**", upstream: svc, websocket: { max-frame-size: 512KB } }
         """);
     assertThat(c.routes().get(0).websocket()).isEqualTo(new WebSocketConfig(Duration.ofMinutes(5), 8192, 1 << 20));
@@ -56,7 +57,8 @@ class WebSocketConfigTest {
             "routes[0].websocket", "must be a mapping"),
         Arguments.of("a zero idle timeout", "{ path: /a, upstream: svc, websocket: { idle-timeout: 0s } }",
             "routes[0].websocket.idle-timeout", "must be more than 0"),
-        Arguments.of("a frame size under a control frame's", "{ path: /a, upstream: svc, websocket: { max-frame-size: 100 } }",
+        Arguments.of("a frame size under a control frame's",
+            "{ path: /a, upstream: svc, websocket: { max-frame-size: 100 } }",
             "routes[0].websocket.max-frame-size", "must be between 125 bytes and 16777216 bytes"),
         Arguments.of("a frame size over 16 MB", "{ path: /a, upstream: svc, websocket: { max-frame-size: 32MB } }",
             "routes[0].websocket.max-frame-size", "must be between"),

@@ -17,8 +17,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * A WebSocket upstream for tests on a free loopback port. By default it accepts every handshake
  * (choosing {@code v1.chat} when offered) and echoes each data frame as it came (type and
- * fragmentation kept), unless told otherwise with {@link #onOpen}; it records the handshakes, every frame it received (pings too) and how each
- * socket was closed. Plain requests get {@code 200 {"plain": true}}.
+ * fragmentation kept), unless told otherwise with {@link #onOpen}; it records the handshakes, every
+ * frame it received (pings too) and how each socket was closed. Plain requests get
+ * {@code 200 {"plain": true, "uri": ...}}.
  */
 public final class FakeWebSocketUpstream implements AutoCloseable {
   /** What a handshake carried. */

@@ -116,7 +116,10 @@ public final class TestWebSocket implements AutoCloseable {
     return pongs;
   }
 
-  /** How the connection was closed (its close frame, or the connection's end without one), waiting up to {@link #WAIT}. */
+  /**
+   * How the connection was closed (its close frame, or the connection's end without one), waiting up
+   * to {@link #WAIT}.
+   */
   public Close closed() {
     return await(closed, "the WebSocket to close");
   }

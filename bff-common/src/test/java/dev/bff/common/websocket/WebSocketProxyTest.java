@@ -21,6 +21,7 @@ import io.vertx.core.net.NetServer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
@@ -46,6 +47,9 @@ class WebSocketProxyTest {
           claims-to-headers: { sub: X-User-Id }
           issuers:
             - { issuer: "https://idp.test", audiences: [bff-test], jwks-url: "${IDP}/jwks" }
+        api-keys:
+          keys:
+            - { id: acme-1, sha256: "${ACME_SHA256}", partner: acme }
       upstreams:
         ws: { instances: ["${WS}"], response-timeout: 2s }
         nowhere: { instances: ["http://127.0.0.1:${CLOSED_PORT}"], connect-timeout: 1s }
@@ -58,11 +62,14 @@ class WebSocketProxyTest {
         - { id: quiet, path: "/api/quiet/**", upstream: ws, strip-prefix: /api, auth: public,
             websocket: { idle-timeout: 400ms } }
         - { id: secure, path: "/api/secure/**", upstream: ws, strip-prefix: /api, websocket: {} }
+        - { id: partner, path: "/api/partner/**", upstream: ws, strip-prefix: /api, auth: api-key, websocket: {} }
         - { id: gone, path: "/api/gone/**", upstream: nowhere, strip-prefix: /api, auth: public, websocket: {} }
         - { id: blunt, path: "/api/blunt/**", upstream: blunt, strip-prefix: /api, auth: public,
             websocket: { idle-timeout: 1s } }
         - { id: silent, path: "/api/silent/**", upstream: silent, strip-prefix: /api, auth: public, websocket: {} }
       """;
+
+  static final String ACME_KEY = "ak_test_acme_9c1f0e2d7b";
 
   Vertx vertx;
   FakeWebSocketUpstream up;
@@ -84,7 +91,8 @@ class WebSocketProxyTest {
     blunt = closingAtOnce(vertx);
     silent = vertx.createNetServer().connectHandler(so -> so.handler(b -> { })).listen(0, "127.0.0.1").await();
     bff = BffUnderTest.start(vertx, YAML, Map.of("WS", up.url(), "IDP", idp.url(), "CLOSED_PORT", closedPort,
-        "BLUNT_PORT", Integer.toString(blunt.actualPort()), "SILENT_PORT", Integer.toString(silent.actualPort())));
+        "BLUNT_PORT", Integer.toString(blunt.actualPort()), "SILENT_PORT", Integer.toString(silent.actualPort()),
+        "ACME_SHA256", sha256(ACME_KEY)));
   }
 
   @AfterEach
@@ -114,11 +122,20 @@ class WebSocketProxyTest {
         byte[] reason = "not today".getBytes(StandardCharsets.UTF_8);
         Buffer out = Buffer.buffer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
-            .appendByte((byte) 0x88).appendByte((byte) (2 + reason.length)).appendShort((short) 4003).appendBytes(reason);
+            .appendByte((byte) 0x88).appendByte((byte) (2 + reason.length)).appendShort((short) 4003)
+            .appendBytes(reason);
         so.write(out);
       });
     });
     return s.listen(0, "127.0.0.1").await();
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String accept(String key) {
@@ -262,6 +279,19 @@ class WebSocketProxyTest {
       assertThat(ws.next().text()).isEqualTo("hi");
       assertThat(up.handshakes().get(0).headers().get("x-user-id")).isEqualTo("u7");
       assertThat(up.handshakes().get(0).uri()).isEqualTo("/secure/feed");
+    }
+  }
+
+  @Test
+  void anApiKeyRouteRefusesAHandshakeWithoutAKeyAndKeepsTheKeyAtTheGateway() {
+    assertThat(refused("/api/partner/feed", Map.of()).getStatus()).isEqualTo(401);
+    assertThat(refused("/api/partner/feed", Map.of("X-Api-Key", "ak_test_nobody")).getStatus()).isEqualTo(401);
+    assertThat(up.handshakes()).isEmpty();
+    try (TestWebSocket ws = TestWebSocket.connect(vertx, bff.port(), "/api/partner/feed",
+        Map.of("X-Api-Key", ACME_KEY))) {
+      ws.text("hello partner");
+      assertThat(ws.next().text()).isEqualTo("hello partner");
+      assertThat(up.handshakes().get(0).headers().get("x-api-key")).isNull();
     }
   }
 
