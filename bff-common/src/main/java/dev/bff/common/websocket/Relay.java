@@ -152,8 +152,8 @@ final class Relay {
     if (to.isClosed()) { // its close frame is on its way to us
       return;
     }
-    to.writeFrame(f);
     meters.frame(fromClient, n);
+    to.writeFrame(f);
     if (to.writeQueueFull()) {
       (fromClient ? client : upstream).pause(); // the drain handler of `to` resumes it
     }
