@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bff.common.testing.BffUnderTest;
 import dev.bff.common.testing.BuiltInBff;
 import dev.bff.common.testing.DemoStack;
+import dev.bff.common.testing.TestWebSocket;
 import dev.bff.demo.FaultRule;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -154,6 +155,25 @@ class WebBffTest {
     assertThat(r.json().getLong("bodySize")).isEqualTo(100_000);
     assertThat(r.json().getString("path")).isEqualTo("/echo/upload");
     assertThat(r.header("cache-control")).isEqualTo("no-store");
+  }
+
+  @Test
+  void liveInventoryStreamsStockChangesOverAWebSocket(Vertx vertx) {
+    int quantity = bff.get("/api/inventory/12").json().getInteger("quantity");
+    try (TestWebSocket ws = TestWebSocket.connect(vertx, bff.port(), "/api/live/inventory/12?intervalMs=100&updates=2",
+        Map.of())) {
+      JsonObject now = new JsonObject(ws.next().text());
+      assertThat(now.getString("productId")).isEqualTo("12");
+      assertThat(now.getInteger("quantity")).isEqualTo(quantity);
+      assertThat(now.getString("at")).isNotBlank();
+      for (int i = 0; i < 2; i++) {
+        JsonObject change = new JsonObject(ws.next().text());
+        assertThat(change.getString("productId")).isEqualTo("12");
+        assertThat(change.getInteger("quantity")).isNotNegative();
+      }
+      assertThat(ws.closed()).isEqualTo(new TestWebSocket.Close(1000, "done"));
+    }
+    assertThat(demo.services().stats("inventory").requests("/inventory/12/stream")).isEqualTo(1);
   }
 
   @Test

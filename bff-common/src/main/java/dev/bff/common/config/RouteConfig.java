@@ -38,6 +38,8 @@ import java.util.Set;
  * @param grpc            a unary gRPC call answering the route instead of a proxied request, or null
  * @param mirror          a share of requests copied to a shadow upstream, or null
  * @param transform       edits of JSON request and response bodies ({@code transform}), or null (bodies stream)
+ * @param websocket       how WebSocket handshakes on the route are tunnelled to the upstream, or null when
+ *                        they are not (an Upgrade is then proxied as a plain request, without it)
  */
 public record RouteConfig(
     String id,
@@ -62,7 +64,8 @@ public record RouteConfig(
     RedirectConfig redirect,
     GrpcRouteConfig grpc,
     MirrorConfig mirror,
-    TransformConfig transform) {
+    TransformConfig transform,
+    WebSocketConfig websocket) {
 
   /** Sends {@code weight} percent of the route's requests to {@code upstream}. */
   public record Canary(String upstream, double weight) {}
@@ -72,7 +75,7 @@ public record RouteConfig(
   private static final Set<String> STATIC_METHODS = Set.of("GET", "HEAD");
   /** Keys that only mean something when the route forwards to an upstream. */
   private static final List<String> PROXY_KEYS = List.of("upstream", "strip-prefix", "rewrite", "preserve-host",
-      "request-headers", "canary", "timeout", "body-check", "cache");
+      "request-headers", "canary", "timeout", "body-check", "cache", "websocket");
 
   /** Whether the route forwards to an upstream (neither {@code static} nor {@code redirect}). */
   public boolean proxied() {
@@ -82,7 +85,7 @@ public record RouteConfig(
   static RouteConfig read(int index, ConfigNode n, AuthConfig.AuthRule defaultAuth, RateLimitConfig rateLimits) {
     n.allowOnly(Set.of("id", "path", "methods", "host", "headers", "upstream", "strip-prefix", "rewrite",
         "preserve-host", "request-headers", "response-headers", "canary", "timeout", "auth", "ip-filter",
-        "body-check", "rate-limit", "cache", "static", "redirect", "grpc", "mirror", "transform"));
+        "body-check", "rate-limit", "cache", "static", "redirect", "grpc", "mirror", "transform", "websocket"));
     String path = n.requiredString("path");
     if (path != null) {
       String err = PathSyntax.check(path);
@@ -157,7 +160,7 @@ public record RouteConfig(
         HeaderOps.read(n.child("response-headers")), canary, n.duration("timeout", null), auth,
         AccessConfig.IpFilter.read(n.child("ip-filter")), BodyCheckConfig.read(n.child("body-check")),
         rateLimits.rule(n.child("rate-limit")), cache(n, methods, rewrite), files, redirect, grpc(n),
-        mirror(n), TransformConfig.read(n));
+        mirror(n), TransformConfig.read(n), WebSocketConfig.read(n));
   }
 
   private static MirrorConfig mirror(ConfigNode n) {

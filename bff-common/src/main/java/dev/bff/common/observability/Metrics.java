@@ -48,6 +48,7 @@ public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final Duration[] buckets;
   private final ConcurrentHashMap<String, RouteMeters> routes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, WebSocketMeters> webSockets = new ConcurrentHashMap<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
   /** Meters reading a component's own counters, by the component: removed when a reload retires it. */
   private final java.util.Map<Object, List<Meter>> owned = new java.util.IdentityHashMap<>();
@@ -125,6 +126,15 @@ public final class Metrics implements AutoCloseable {
     }
     RouteMeters m = routes.get(id);
     return m != null ? m : routes.computeIfAbsent(id, k -> new RouteMeters(this, k));
+  }
+
+  /** The meters of a route's WebSocket tunnels (by the route's id), shared by all event loops. */
+  public WebSocketMeters webSocket(String route) {
+    if (registry == null) {
+      return WebSocketMeters.NONE;
+    }
+    WebSocketMeters m = webSockets.get(route);
+    return m != null ? m : webSockets.computeIfAbsent(route, k -> new WebSocketMeters(this, k));
   }
 
   /** The meters of requests no route matched (rejected before routing, or 404/405). */

@@ -61,18 +61,29 @@ public final class Forwarding {
    * (no copy); for HTTP/2 the regular headers are copied.
    */
   public MultiMap upstreamHeaders(HttpServerRequest req, String requestId) {
-    HostAndPort authority = req.authority(); // read before Host is removed: HTTP/1 derives it from Host
-    MultiMap out;
-    if (req.version() == HttpVersion.HTTP_2) {
-      out = HttpHeaders.headers();
-      for (Map.Entry<String, String> e : req.headers()) {
-        if (e.getKey().charAt(0) != ':') {
-          out.add(e.getKey(), e.getValue());
-        }
+    return forwarded(req, requestId, req.version() == HttpVersion.HTTP_2 ? copy(req) : req.headers());
+  }
+
+  /**
+   * Like {@link #upstreamHeaders}, always on a copy: the request's own headers stay as they came
+   * (a WebSocket handshake the gateway accepts later is read from them).
+   */
+  public MultiMap copiedUpstreamHeaders(HttpServerRequest req, String requestId) {
+    return forwarded(req, requestId, copy(req));
+  }
+
+  private static MultiMap copy(HttpServerRequest req) {
+    MultiMap out = HttpHeaders.headers();
+    for (Map.Entry<String, String> e : req.headers()) {
+      if (e.getKey().charAt(0) != ':') {
+        out.add(e.getKey(), e.getValue());
       }
-    } else {
-      out = req.headers();
     }
+    return out;
+  }
+
+  private MultiMap forwarded(HttpServerRequest req, String requestId, MultiMap out) {
+    HostAndPort authority = req.authority(); // read before Host is removed: HTTP/1 derives it from Host
     HopByHop.strip(out);
     out.remove(HttpHeaders.HOST).remove(HttpHeaders.EXPECT);
     String peer = peer(req);

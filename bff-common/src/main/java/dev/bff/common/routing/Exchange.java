@@ -28,6 +28,7 @@ public final class Exchange {
   private dev.bff.common.observability.RequestTrace trace;
   private dev.bff.common.observability.RouteMeters meters;
   private String rateLimit;
+  private final Consumer<Exchange> onComplete;
 
   /** Starts an exchange; {@code onComplete} runs once when the response ends or the connection closes. */
   public Exchange(HttpServerRequest request, String requestId, String path, Consumer<Exchange> onComplete) {
@@ -36,6 +37,7 @@ public final class Exchange {
     this.requestId = requestId;
     this.path = path;
     this.startNanos = System.nanoTime();
+    this.onComplete = onComplete;
     if (onComplete != null) {
       response.endHandler(v -> complete(onComplete));
     }
@@ -52,6 +54,16 @@ public final class Exchange {
   /** Runs {@code listener} if the client connection closes before the response ends. */
   public void onClientClose(io.vertx.core.Handler<Void> listener) {
     this.clientCloseListener = listener;
+  }
+
+  /**
+   * The request became a WebSocket (101 sent): the exchange completes now, its connection living on
+   * as a tunnel that neither ends nor closes the response.
+   */
+  public void upgraded() {
+    if (onComplete != null) {
+      complete(onComplete);
+    }
   }
 
   private void complete(Consumer<Exchange> onComplete) {

@@ -2,6 +2,7 @@ package dev.bff.common.server;
 
 import dev.bff.common.config.BffConfig;
 import dev.bff.common.config.ConfigProblem;
+import dev.bff.common.config.WebSocketConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -73,6 +74,23 @@ final class ConfigDiff {
     for (String s : RESTART_SECTIONS) {
       if (!Objects.equals(ra.getValue(s), rb.getValue(s))) {
         out.add(restart(s));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One problem per WebSocket route of {@code next} taking frames larger than {@code frames}, the
+   * largest the running listeners decode (set at start from the routes then).
+   */
+  static List<ConfigProblem> webSocketFrames(int frames, BffConfig next) {
+    List<ConfigProblem> out = new ArrayList<>();
+    for (int i = 0; i < next.routes().size(); i++) {
+      WebSocketConfig ws = next.routes().get(i).websocket();
+      if (ws != null && ws.maxFrameSize() > frames) { // the listeners' decoders would cut such frames
+        out.add(new ConfigProblem("routes[" + i + "].websocket.max-frame-size", "is larger than " + frames
+            + " bytes, the largest WebSocket frame the running listeners decode: it takes a restart (nothing was "
+            + "reloaded)"));
       }
     }
     return out;

@@ -84,6 +84,7 @@ public final class Gateway {
   private final dev.bff.common.aggregate.SlowCompositions slow;
   private final AtomicBoolean ready;
   private final dev.bff.common.grpc.GrpcServices grpc;
+  private final int webSocketFrames;
 
   /**
    * Builds the shared state (upstream groups with their circuit breakers, timed on {@code vertx})
@@ -122,8 +123,11 @@ public final class Gateway {
     this.config = config;
     module.endpoints(endpoints);
     List<ConfigProblem> problems = new ArrayList<>();
+    this.webSocketFrames = previous != null ? previous.webSocketFrames
+        : dev.bff.common.config.WebSocketConfig.decoderLimit(config.routes());
     if (previous != null) {
       problems.addAll(ConfigDiff.restartOnly(previous.config, config));
+      problems.addAll(ConfigDiff.webSocketFrames(webSocketFrames, config));
     }
     List<String> inCode = endpoints.specs().stream().map(Endpoints.Spec::name).toList();
     for (EndpointConfig e : config.endpoints().values()) {
@@ -365,6 +369,14 @@ public final class Gateway {
   /** The response cache shared by all event loops (its store, counters, and one cache per cached route). */
   public Caches caches() {
     return caches;
+  }
+
+  /**
+   * The largest WebSocket frame the listeners (and the upstreams' WebSocket clients) decode: the
+   * largest {@code max-message-size} of the routes at start, kept by every reload.
+   */
+  public int webSocketFrames() {
+    return webSocketFrames;
   }
 
   /** The meters every event loop records into (no-ops with {@code metrics.enabled: false}). */

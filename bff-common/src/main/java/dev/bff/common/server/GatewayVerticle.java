@@ -8,6 +8,7 @@ import dev.bff.common.config.EndpointConfig;
 import dev.bff.common.config.RouteConfig;
 import dev.bff.common.config.ServerConfig;
 import dev.bff.common.files.StaticTarget;
+import dev.bff.common.config.WebSocketConfig;
 import dev.bff.common.proxy.BodyCheck;
 import dev.bff.common.proxy.Forwarding;
 import dev.bff.common.proxy.ProxyTarget;
@@ -24,6 +25,8 @@ import dev.bff.common.shape.FieldSelection;
 import dev.bff.common.upstream.UpstreamCalls;
 import dev.bff.common.upstream.UpstreamClient;
 import dev.bff.common.upstream.UpstreamGroup;
+import dev.bff.common.websocket.WebSocketGate;
+import dev.bff.common.websocket.WebSocketTarget;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
@@ -50,6 +53,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long RETIRE_CHECK_MILLIS = 1000;
 
   private final Gateway initial;
+  /** The largest WebSocket frame the listeners and upstream clients decode, fixed at start as the listeners are. */
+  private final int webSocketFrames;
   /** The pools of the current generation, by group (kept across reloads for unchanged groups). */
   private Map<UpstreamGroup, UpstreamClient> clients = new IdentityHashMap<>();
   /** Pools a reload replaced, closed once no request uses them. */
@@ -67,6 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** Creates the verticle over the shared gateway state. */
   public GatewayVerticle(Gateway gateway) {
     this.initial = gateway;
+    this.webSocketFrames = gateway.webSocketFrames();
   }
 
   /** The compiled routes this event loop serves. */
@@ -79,7 +85,7 @@ public final class GatewayVerticle extends VerticleBase {
     Next n = build(initial);
     install(n);
     ServerConfig sc = initial.config().server();
-    HttpServerOptions options = serverOptions(sc);
+    HttpServerOptions options = serverOptions(sc, webSocketFrames);
     server = vertx.createHttpServer(initial.tls() == null ? options : initial.tls().configure(options));
     // the front is read per request: a reload replaces it on this event loop between two requests
     server.requestHandler(req -> front.handle(req)).invalidRequestHandler(req -> front.invalid(req))
@@ -92,7 +98,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (sc.mtls() == null) {
       return main;
     }
-    HttpServerOptions mtlsOptions = initial.mtls().configure(serverOptions(sc));
+    HttpServerOptions mtlsOptions = initial.mtls().configure(serverOptions(sc, webSocketFrames));
     mtlsServer = vertx.createHttpServer(mtlsOptions);
     mtlsServer.requestHandler(req -> front.handle(req)).invalidRequestHandler(req -> front.invalid(req))
         .connectionHandler(c -> StrictDecoder.install(c, mtlsOptions));
@@ -215,6 +221,9 @@ public final class GatewayVerticle extends VerticleBase {
         Target t = r.grpc() != null ? grpcRoute(gateway, r, calls) : target(gateway, r, pools, forwarding);
         t = guarded(gateway, limited(gateway, r.bodyCheck() == null ? t : new BodyCheck(t, r.bodyCheck()), r.id(),
             r.rateLimit()), r.auth());
+        if (r.websocket() != null) { // outside authentication: a handshake must stay unread while it decides
+          t = new WebSocketGate(t);
+        }
         if (!r.ipFilter().isEmpty()) { // the address first: a token from a denied network is not even looked at
           t = new IpGuard(t, r.ipFilter(), forwarding);
         }
@@ -265,6 +274,10 @@ public final class GatewayVerticle extends VerticleBase {
       t = new dev.bff.common.proxy.MirrorTarget(t, proxy, pools.get(r.mirror().upstream()), r.mirror().percent(),
           gateway.metrics().mirror(r.id()));
     }
+    if (r.websocket() != null) { // handshakes tunnel to the upstream; other requests go on to t
+      t = new WebSocketTarget(vertx, t, proxy, pools.get(r.upstream()), canary, forwarding,
+          gateway.metrics().webSocket(r.id()), webSocketFrames);
+    }
     return t;
   }
 
@@ -310,8 +323,16 @@ public final class GatewayVerticle extends VerticleBase {
     return s.contains("$$Lambda") ? "java" : s;
   }
 
-  /** The client listeners' options without TLS: limits, timeouts, h2c, compression. */
+  /** The client listeners' options without TLS, for a gateway without WebSocket routes. */
   static HttpServerOptions serverOptions(ServerConfig sc) {
+    return serverOptions(sc, WebSocketConfig.decoderLimit(List.of()));
+  }
+
+  /**
+   * The client listeners' options without TLS: limits, timeouts, h2c, compression, and the largest
+   * WebSocket frame decoded ({@code webSocketFrames}; the relay checks each route's own limits).
+   */
+  static HttpServerOptions serverOptions(ServerConfig sc, int webSocketFrames) {
     HttpServerOptions o = new HttpServerOptions()
         .setMaxInitialLineLength(sc.limits().maxRequestLine())
         .setMaxHeaderSize(sc.limits().maxHeaderSize())
@@ -319,9 +340,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(true)
         .setHttp2ClearTextEnabled(sc.h2c())
         .setTcpNoDelay(true)
-        // the gateway serves no WebSockets (Upgrade is hop-by-hop): keep their extension handler out of every pipeline
+        // tunnels relay frames as they come: no extension (compression) is negotiated with clients
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
+        .setMaxWebSocketFrameSize(webSocketFrames)
+        .setMaxWebSocketMessageSize(webSocketFrames)
         .setCompressionSupported(sc.compression().enabled())
         .setCompressionLevel(sc.compression().level())
         .setCompressionContentSizeThreshold(sc.compression().minSize())

@@ -17,6 +17,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,7 @@ public final class UpstreamClient {
   private final HttpClient fresh;
   private final Vertx vertx;
   private dev.bff.common.grpc.GrpcCaller grpc;
+  private WebSocketClient webSockets;
   private final boolean http2; // h2: whether a connection agreed on HTTP/1.1 instead is worth a warning
   private boolean downgradeLogged;
 
@@ -92,6 +95,32 @@ public final class UpstreamClient {
   }
 
   /**
+   * This event loop's WebSocket client to the upstream, created on first use with decoders taking
+   * frames of up to {@code maxFrameSize} bytes (the same for every call: the gateway's decoder limit,
+   * fixed at start). It opens one connection per tunnel, none pooled or queued, with TLS to
+   * {@code https://} instances as the upstream's {@code tls} says.
+   */
+  public WebSocketClient webSockets(int maxFrameSize) {
+    if (webSockets == null) {
+      UpstreamConfig c = group.config();
+      WebSocketClientOptions o = new WebSocketClientOptions()
+          .setName("upstream-ws-" + c.name())
+          .setConnectTimeout((int) c.connectTimeout().toMillis())
+          .setTcpNoDelay(true)
+          .setMaxFrameSize(maxFrameSize)
+          .setMaxMessageSize(maxFrameSize)
+          // a tunnel holds its connection for its whole life: one waiting for another to end makes no sense
+          // (and -1, "disabled", makes Vert.x 5.0.7 queue every connection)
+          .setMaxConnections(Integer.MAX_VALUE);
+      if (group.tls() != null) {
+        group.tls().configure(o);
+      }
+      webSockets = vertx.createWebSocketClient(o);
+    }
+    return webSockets;
+  }
+
+  /**
    * Fits a request just created by {@link #client()} or {@link #freshClient()} to the protocol its
    * connection speaks (see {@link Http2Head}); the first time an h2 upstream's ALPN chose HTTP/1.1
    * instead, a warning is logged.
@@ -110,8 +139,8 @@ public final class UpstreamClient {
 
   /** Closes this event loop's connections. */
   public Future<Void> close() {
-    return Future.join(client.close(), fresh.close(), grpc == null ? Future.succeededFuture() : grpc.close())
-        .mapEmpty();
+    return Future.join(client.close(), fresh.close(), grpc == null ? Future.succeededFuture() : grpc.close(),
+        webSockets == null ? Future.succeededFuture() : webSockets.close()).mapEmpty();
   }
 
   /**

@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.IOException;
@@ -88,6 +89,22 @@ public final class UpstreamTls {
       o.setForceSni(true);
     }
     return o;
+  }
+
+  /**
+   * Sets trust, the client certificate, host verification and protocols on the options of an
+   * upstream's WebSocket client. Its connections go to the instance's host, which SNI carries and
+   * its certificate must match: a configured server name is not used for them.
+   */
+  public WebSocketClientOptions configure(WebSocketClientOptions o) {
+    if (trust != null) {
+      o.setTrustOptions(trust);
+    }
+    if (keyCert != null) {
+      o.setKeyCertOptions(keyCert);
+    }
+    return o.setVerifyHost(config.verifyHost())
+        .setEnabledSecureTransportProtocols(new LinkedHashSet<>(TlsConfig.DEFAULT_PROTOCOLS));
   }
 
   /**

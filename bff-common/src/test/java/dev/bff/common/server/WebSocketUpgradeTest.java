@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The gateway does not tunnel WebSockets: an upgrade request is proxied as a plain request. */
+/** A route without {@code websocket} does not tunnel WebSockets: an upgrade request is proxied as a plain request. */
 @ExtendWith(VertxExtension.class)
 class WebSocketUpgradeTest {
 

@@ -72,7 +72,7 @@ public enum DemoService {
     return switch (this) {
       case CATALOG -> new CatalogService(data);
       case REVIEWS -> new ReviewsService(data);
-      case INVENTORY -> new InventoryService(data);
+      case INVENTORY -> new InventoryService(vertx, data);
       case RECOMMENDATIONS -> new RecommendationsService(data);
       case USERS -> new UsersService(data);
       case ORDERS -> new OrdersService(data);

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * were answered. Admin and health requests are not counted.
  */
 public final class RequestStats {
+  private static final String UPGRADE_ENDED = "demo.stats.upgradeEnded";
 
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
@@ -22,18 +24,41 @@ public final class RequestStats {
   private final AtomicLong closedEarly = new AtomicLong();
   private final Map<String, LongAdder> byPath = new ConcurrentHashMap<>();
 
-  /** Counts a request on arrival and watches how it ends. */
+  /**
+   * Counts a request on arrival and watches how it ends: when it is answered, or closed, or, for a
+   * request turned into a WebSocket (whose response neither ends nor closes), when its handler calls
+   * {@link #upgradeEnded}.
+   */
   void track(RoutingContext ctx, String path) {
     requests.incrementAndGet();
     byPath.computeIfAbsent(path, p -> new LongAdder()).increment();
     long now = inFlight.incrementAndGet();
     peakInFlight.accumulateAndGet(now, Math::max);
+    AtomicBoolean over = new AtomicBoolean();
+    Runnable done = () -> {
+      if (over.compareAndSet(false, true)) {
+        inFlight.decrementAndGet();
+      }
+    };
+    Runnable others = ctx.get(UPGRADE_ENDED);
+    ctx.put(UPGRADE_ENDED, others == null ? done : (Runnable) () -> {
+      others.run();
+      done.run();
+    });
     ctx.addEndHandler(ended -> {
-      inFlight.decrementAndGet();
+      done.run();
       if (ended.failed() && ctx.get(FaultInjector.RESET_BY_FAULT) == null) {
         closedEarly.incrementAndGet();
       }
     });
+  }
+
+  /** The WebSocket that {@code ctx} became has closed: the request is no longer in flight. */
+  static void upgradeEnded(RoutingContext ctx) {
+    Runnable r = ctx.get(UPGRADE_ENDED);
+    if (r != null) {
+      r.run();
+    }
   }
 
   /** Requests counted since start or the last reset. */
