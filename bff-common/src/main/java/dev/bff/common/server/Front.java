@@ -65,6 +65,10 @@ final class Front {
   }
 
   void handle(HttpServerRequest req) {
+    if (StrictDecoder.behindLastRequest(req)) { // read before its connection was given up: never served
+      req.connection().close();
+      return;
+    }
     String rid = RequestIds.acceptOrGenerate(req.getHeader(REQUEST_ID));
     HttpServerResponse resp = req.response();
     resp.putHeader(REQUEST_ID, rid);

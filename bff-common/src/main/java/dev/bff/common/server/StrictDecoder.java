@@ -131,11 +131,26 @@ final class StrictDecoder extends VertxHttpRequestDecoder {
     if (!(req.connection() instanceof ConnectionBase base)) {
       return;
     }
+    base.channel().attr(LAST_REQUEST).set(Boolean.TRUE);
     ChannelPipeline p = base.channel().pipeline();
     ChannelHandler decoder = p.get(DECODER);
     if (decoder != null && !(decoder instanceof Discard)) {
       p.replace(decoder, DECODER, new Discard());
     }
+  }
+
+  /**
+   * Whether {@code req} came after a request its connection ends with (a refused framing, an
+   * unverified first request): pipelined behind that one, it was decoded before the gateway knew,
+   * and Vert.x hands it on once the answer before it is sent. It must not be served: it may be a
+   * request smuggled in the body of the one before.
+   */
+  static boolean behindLastRequest(HttpServerRequest req) {
+    if (!(req.connection() instanceof ConnectionBase base)) {
+      return false;
+    }
+    Channel ch = base.channel();
+    return ch.hasAttr(LAST_REQUEST) && Boolean.TRUE.equals(ch.attr(LAST_REQUEST).get());
   }
 
   /** Swaps in the strict decoder when the first request has been read (or stops reading). */
