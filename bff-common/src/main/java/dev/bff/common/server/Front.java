@@ -89,6 +89,10 @@ final class Front {
       if (te != null && !framing(ex, te)) {
         return;
       }
+      if (!validAuthority(req)) {
+        reject(ex, Category.BAD_REQUEST, "the Host header is not a valid host[:port]");
+        return;
+      }
       if (req.uri().length() > maxRequestLine) {
         reject(ex, Category.URI_TOO_LONG, "the request URI is longer than " + maxRequestLine + " bytes");
         return;
@@ -206,6 +210,21 @@ final class Front {
     }
     if (unreadBody) {
       sent.onComplete(v -> req.connection().close());
+    }
+  }
+
+  /**
+   * Whether the request's authority (Host, or :authority) parses, or is absent. Vert.x's parser
+   * throws on some values ({@code sh%op}), and every later reader of it (routing by host, the
+   * proxy's Host and X-Forwarded-Host) would throw again, some of them after an asynchronous step
+   * where nothing answers the client. Parsed once here, it is kept by the request.
+   */
+  private static boolean validAuthority(HttpServerRequest req) {
+    try {
+      req.authority();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
