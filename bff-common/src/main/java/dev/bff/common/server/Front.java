@@ -67,6 +67,10 @@ final class Front {
   }
 
   void handle(HttpServerRequest req) {
+    if (StrictDecoder.behindLastRequest(req)) { // read before its connection was given up: never served
+      req.connection().close();
+      return;
+    }
     String rid = RequestIds.acceptOrGenerate(req.getHeader(REQUEST_ID));
     HttpServerResponse resp = req.response();
     resp.putHeader(REQUEST_ID, rid);
@@ -88,6 +92,10 @@ final class Front {
     try {
       String te = req.version() == HttpVersion.HTTP_2 ? null : req.getHeader(HttpHeaders.TRANSFER_ENCODING);
       if (te != null && !framing(ex, te)) {
+        return;
+      }
+      if (!validAuthority(req)) {
+        reject(ex, Category.BAD_REQUEST, "the Host header is not a valid host[:port]");
         return;
       }
       if (req.uri().length() > maxRequestLine) {
@@ -207,6 +215,21 @@ final class Front {
     }
     if (unreadBody) {
       sent.onComplete(v -> req.connection().close());
+    }
+  }
+
+  /**
+   * Whether the request's authority (Host, or :authority) parses, or is absent. Vert.x's parser
+   * throws on some values ({@code sh%op}), and every later reader of it (routing by host, the
+   * proxy's Host and X-Forwarded-Host) would throw again, some of them after an asynchronous step
+   * where nothing answers the client. Parsed once here, it is kept by the request.
+   */
+  private static boolean validAuthority(HttpServerRequest req) {
+    try {
+      req.authority();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

@@ -88,10 +88,10 @@ public final class OrdersService implements ServiceRoutes {
     } catch (DecodeException e) {
       throw Problem.badRequest("body must be a JSON object");
     }
-    if (body == null || body.getString("userId") == null) {
+    if (body == null || !(body.getValue("userId") instanceof String)) {
       throw Problem.badRequest("userId is required");
     }
-    JsonArray items = body.getJsonArray("items");
+    JsonArray items = body.getValue("items") instanceof JsonArray a ? a : null;
     if (items == null || items.isEmpty()) {
       throw Problem.badRequest("items must be a non-empty array");
     }

@@ -113,6 +113,11 @@ class DomainServicesTest {
     assertThat(http.getJson(orders + "/orders/" + id)).isEqualTo(created.json());
     assertThat(http.get(orders + "/orders?userId=u7").jsonArray()).hasSize(before.size() + 1);
     assertThat(http.post(orders + "/orders", new JsonObject().put("userId", "u7")).status()).isEqualTo(400);
+    // bodies of the wrong shape are the client's mistake (400), never a 500
+    assertThat(http.post(orders + "/orders", new JsonObject().put("userId", "u7").put("items", "not a list"))
+        .status()).isEqualTo(400);
+    assertThat(http.post(orders + "/orders", new JsonObject().put("userId", 7).put("items", new JsonArray()
+        .add(new JsonObject().put("productId", "1")))).status()).isEqualTo(400);
     assertThat(http.get(orders + "/orders/nope").status()).isEqualTo(404);
   }
 
