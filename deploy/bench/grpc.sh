@@ -71,6 +71,11 @@ grpc: { descriptor-sets: ["classpath:grpc/demo.pb"] }
 upstreams:
   inventory:      { instances: ["http://127.0.0.1:$HTTP_INV"], pool: 64 }
   inventory-grpc: { instances: ["http://127.0.0.1:$GRPC_INV"] }
+  # bff-web's Java endpoints name these; not called here
+  catalog:         { instances: ["http://127.0.0.1:$HTTP_INV"] }
+  reviews:         { instances: ["http://127.0.0.1:$HTTP_INV"] }
+  recommendations: { instances: ["http://127.0.0.1:$HTTP_INV"] }
+  shipping:        { instances: ["http://127.0.0.1:$HTTP_INV"] }
 routes:
   - { id: http, path: "/http/inventory/**", upstream: inventory, strip-prefix: /http, methods: [GET] }
   - { id: grpc, path: "/grpc/stock/:product_id", upstream: inventory-grpc, methods: [GET],

@@ -109,6 +109,7 @@ upstreams:
   reviews:         { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
   recommendations: { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
   shipping:        { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
+  inventory-grpc:  { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
 rate-limits:
   $store_yaml
   headers: $RL_HEADERS

@@ -123,6 +123,7 @@ upstreams:
   reviews:         { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
   recommendations: { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
   shipping:        { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
+  inventory-grpc:  { instances: ["http://127.0.0.1:$CATALOG_PORT"] }
 $auth_yaml
 routes:
   - { id: products, path: "/api/products/**", upstream: catalog, strip-prefix: /api }
