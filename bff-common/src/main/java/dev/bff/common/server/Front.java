@@ -94,8 +94,9 @@ final class Front {
       if (te != null && !framing(ex, te)) {
         return;
       }
-      if (!validAuthority(req)) {
-        reject(ex, Category.BAD_REQUEST, "the Host header is not a valid host[:port]");
+      String badHost = hostProblem(req);
+      if (badHost != null) {
+        reject(ex, Category.BAD_REQUEST, badHost);
         return;
       }
       if (req.uri().length() > maxRequestLine) {
@@ -216,6 +217,24 @@ final class Front {
     if (unreadBody) {
       sent.onComplete(v -> req.connection().close());
     }
+  }
+
+  /**
+   * What is wrong with the request's Host, or null: an HTTP/1.1 request needs exactly one (RFC 9112
+   * 3.2: a proxy cannot tell which of two to believe, nor where one without any is meant to go;
+   * HTTP/1.0 may omit it, HTTP/2 names it in :authority), and it must parse.
+   */
+  private static String hostProblem(HttpServerRequest req) {
+    if (req.version() == HttpVersion.HTTP_1_1) {
+      String host = req.getHeader(HttpHeaders.HOST);
+      if (host == null) {
+        return "an HTTP/1.1 request needs a Host header";
+      }
+      if (req.headers().getAll(HttpHeaders.HOST).size() > 1) { // a one-element list for the common case
+        return "the request has more than one Host header";
+      }
+    }
+    return validAuthority(req) ? null : "the Host header is not a valid host[:port]";
   }
 
   /**

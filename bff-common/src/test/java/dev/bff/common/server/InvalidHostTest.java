@@ -53,6 +53,20 @@ class InvalidHostTest {
     assertThat(svc.count()).isZero();
   }
 
+  @org.junit.jupiter.api.Test
+  void anHttp11RequestWithoutOrWithTwoHostsIs400AndNeverForwarded() {
+    Response none = RawHttp.exchange(bff.port(), "GET /api/x HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assertThat(none.status()).isEqualTo(400);
+    assertThat(none.json().getString("detail")).isEqualTo("an HTTP/1.1 request needs a Host header");
+    Response two = RawHttp.exchange(bff.port(),
+        "GET /api/x HTTP/1.1\r\nHost: shop.example\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
+    assertThat(two.status()).isEqualTo(400);
+    assertThat(two.json().getString("detail")).isEqualTo("the request has more than one Host header");
+    assertThat(svc.count()).isZero();
+    Response http10 = RawHttp.exchange(bff.port(), "GET /api/x HTTP/1.0\r\n\r\n");
+    assertThat(http10.status()).as("HTTP/1.0 may leave Host out").isEqualTo(200);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"shop.example", "shop.example:8080", "127.0.0.1:1", "[::1]:8080"})
   void validHostsPass(String host) {
