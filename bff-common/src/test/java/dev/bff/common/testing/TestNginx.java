@@ -31,6 +31,22 @@ public final class TestNginx implements AutoCloseable {
 
   /** Starts nginx balancing over {@code backends} (ports on 127.0.0.1), or skips (fails under CI). */
   public static TestNginx start(List<Integer> backends) {
+    return start(backends, 2);
+  }
+
+  /** The directives that decide fail-over, as {@link #start(List, int)} sets them (for reports). */
+  public static String policy(int failTimeoutSeconds) {
+    return "proxy_next_upstream error timeout; max_fails=1 fail_timeout=" + failTimeoutSeconds
+        + "s; keepalive 32 (keepalive_timeout 2s); proxy_connect_timeout 1s";
+  }
+
+  /**
+   * Starts nginx balancing over {@code backends}, or skips (fails under CI): a request whose backend
+   * refuses or times out is tried on the next one ({@code proxy_next_upstream error timeout}), and a
+   * backend that failed once is left out for {@code failTimeoutSeconds}, as in front of replicas
+   * that may be killed.
+   */
+  public static TestNginx start(List<Integer> backends, int failTimeoutSeconds) {
     String binary = Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx"
         : Files.isExecutable(Path.of("/usr/bin/nginx")) ? "/usr/bin/nginx" : null;
     if (binary == null) {
@@ -41,14 +57,16 @@ public final class TestNginx implements AutoCloseable {
       Files.createDirectories(dir.resolve("logs"));
       Files.createDirectories(dir.resolve("tmp"));
       int port = freePort();
-      String servers = backends.stream().map(p -> "    server 127.0.0.1:" + p + ";")
+      String servers = backends.stream()
+          .map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=" + failTimeoutSeconds + "s;")
           .collect(Collectors.joining("\n"));
       Files.writeString(dir.resolve("nginx.conf"), """
           worker_processes 1;
+          worker_rlimit_nofile 16384;
           daemon off;
           pid %1$s/nginx.pid;
           error_log %1$s/logs/error.log warn;
-          events { worker_connections 1024; }
+          events { worker_connections 8192; }
           http {
             access_log off;
             client_body_temp_path %1$s/tmp/body;
@@ -56,18 +74,25 @@ public final class TestNginx implements AutoCloseable {
             fastcgi_temp_path %1$s/tmp/fastcgi;
             uwsgi_temp_path %1$s/tmp/uwsgi;
             scgi_temp_path %1$s/tmp/scgi;
+            keepalive_requests 1000000;
             upstream replicas {
           %2$s
-              keepalive 16;
+              keepalive 32;
+              keepalive_timeout 2s;
+              keepalive_requests 1000000;
             }
             server {
-              listen 127.0.0.1:%3$d;
+              listen 127.0.0.1:%3$d backlog=4096;
               location / {
                 proxy_pass http://replicas;
                 proxy_http_version 1.1;
                 proxy_set_header Connection "";
                 proxy_set_header Host $http_host;
                 proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                proxy_next_upstream error timeout;
+                proxy_connect_timeout 1s;
+                proxy_read_timeout 30s;
+                proxy_buffering off;
               }
             }
           }
@@ -125,6 +150,15 @@ public final class TestNginx implements AutoCloseable {
   /** The load balancer's port. */
   public int port() {
     return port;
+  }
+
+  /** nginx's error log (which backend failed when, what it retried). */
+  public String errorLog() {
+    try {
+      return Files.readString(dir.resolve("logs/error.log"));
+    } catch (IOException e) {
+      return "(no error log: " + e.getMessage() + ")";
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.bff.web.reliability;
 
+import dev.bff.common.testing.TestNginx;
 import dev.bff.web.reliability.MixedLoad.Kind;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,7 +34,7 @@ final class Report {
     }
     md.append("## Set-up\n\n");
     md.append("- Two bff-web replicas (`WebBff.main`, child JVMs `").append(String.join(" ", Replica.JVM))
-        .append("`) behind nginx (round robin; ").append(LoadBalancer.policy(p.failTimeoutSeconds()))
+        .append("`) behind nginx (round robin; ").append(TestNginx.policy(p.failTimeoutSeconds()))
         .append("), sharing one redis-server for rate limits and the response cache; the demo services in the "
             + "test JVM, with a second catalog instance; a wire-recording upstream in place of the echo service.\n");
     md.append("- Configuration: the shipped `bff-web.yaml` with its variables set (free ports, Redis stores, "

@@ -1,6 +1,7 @@
 package dev.bff.web.reliability;
 
 import dev.bff.common.testing.DemoStack;
+import dev.bff.common.testing.TestNginx;
 import dev.bff.common.testing.TestRedis;
 import dev.bff.demo.DemoServices;
 import dev.bff.demo.FaultInjector;
@@ -37,7 +38,7 @@ final class Stack implements AutoCloseable {
   WireRecorder recorder;
   Replica a;
   Replica b;
-  LoadBalancer lb;
+  TestNginx lb;
   GatewayYaml yamlA;
   GatewayYaml yamlB;
   List<String> tokens;
@@ -85,7 +86,7 @@ final class Stack implements AutoCloseable {
       b = startB.join();
       started.add(b);
     }
-    lb = LoadBalancer.start(List.of(a.port(), b.port()), profile.failTimeoutSeconds());
+    lb = TestNginx.start(List.of(a.port(), b.port()), profile.failTimeoutSeconds());
     started.add(lb);
     tokens = new ArrayList<>();
     for (int u = 1; u <= USERS; u++) {
