@@ -35,16 +35,7 @@ PRODUCT=${PRODUCT:-7}
 TARGETS=${TARGETS:-nginx http grpc}
 BFF_JAVA_OPTS=${BFF_JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC -XX:+AlwaysPreTouch}
 
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]} with apt-get (needs root)..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+ensure_wrk_nginx
 DEMO_JAR="$root/deploy/demo-services/target/demo-services.jar"
 BFF_JAR="$root/bff-web/target/bff-web.jar"
 ensure_jars "$DEMO_JAR" "$BFF_JAR"

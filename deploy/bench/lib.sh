@@ -77,3 +77,16 @@ http {
   scgi_temp_path $1/tmp/scgi;
 CONF
 }
+
+ensure_wrk_nginx() { # installs wrk and nginx-light with apt-get when missing; sets $NGINX
+  local need=()
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]} with apt-get (needs root)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+}

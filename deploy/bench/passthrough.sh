@@ -55,16 +55,7 @@ JWT_CACHE_SIZE=${JWT_CACHE_SIZE:-10000}
 if [ "$JWT" = 1 ]; then PROXIES=${PROXIES:-bff bffJwt}; else PROXIES=${PROXIES:-nginx bff}; fi
 
 # ---- tools and jars -------------------------------------------------------------------------
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "installing ${need[*]} with apt-get (needs root)..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+ensure_wrk_nginx
 CATALOG_JAR="$root/deploy/demo-services/target/demo-services.jar"
 BFF_JAR=${BFF_JAR:-"$root/bff-web/target/bff-web.jar"}
 ensure_jars "$CATALOG_JAR" "$BFF_JAR"
